@@ -116,6 +116,10 @@ internal static class LedgerStateMachine
     {
         var events = request.Transfers;
         var results = new TransferEventResult[events.Count];
+
+        // A request on a participant's behalf may be refused as a whole, so it is journalled throughout.
+        var wholeRequestUndo = request.Principal != UInt128.Zero;
+        set.Journaling = true;
         var requestMark = set.MarkNow();
         var chainStart = -1;
         var chainBroken = false;
@@ -129,9 +133,11 @@ internal static class LedgerStateMachine
             {
                 chainStart = i;
                 chainBroken = false;
+                set.Journaling = true;
                 chainMark = set.MarkNow();
             }
 
+            set.Journaling = wholeRequestUndo || chainStart >= 0;
             CreateTransferResult result;
             if (chainBroken)
             {
@@ -186,6 +192,7 @@ internal static class LedgerStateMachine
     {
         var events = request.Accounts;
         var results = new AccountEventResult[events.Count];
+        set.Journaling = true;
         var chainStart = -1;
         var chainBroken = false;
         var chainMark = set.MarkNow();

@@ -8,7 +8,9 @@ namespace Ledger.Core.StateMachine;
 /// </summary>
 internal sealed class WorkingSet
 {
-    private readonly List<Undo> journal = [];
+    private readonly List<(UInt128 Id, bool Existed, Account Previous)> accountJournal = [];
+    private readonly List<UInt128> transferJournal = [];
+    private readonly List<(UInt128 Id, bool Existed, PendingState Previous)> pendingJournal = [];
     private readonly Dictionary<UInt128, Account> originalAccounts = [];
     private readonly Dictionary<UInt128, PendingState> originalPending = [];
 
@@ -44,12 +46,22 @@ internal sealed class WorkingSet
 
     public IReadOnlyDictionary<UInt128, PendingState> OriginalPending => originalPending;
 
-    public Mark MarkNow() => new(journal.Count, CreatedTransfers.Count, CreatedAccounts.Count, Balances.Count);
+    /// <summary>
+    /// Whether changes are journalled. Only a linked chain or a request that may be refused as a whole
+    /// can need an undo; a lone event that fails has changed nothing, so outside those the journal is off.
+    /// </summary>
+    public bool Journaling { get; set; } = true;
+
+    public Mark MarkNow() => new(accountJournal.Count, transferJournal.Count, pendingJournal.Count, CreatedTransfers.Count, CreatedAccounts.Count, Balances.Count);
 
     public void PutAccount(in Account account)
     {
-        var existed = Accounts.TryGetValue(account.Id, out var previous);
-        journal.Add(new Undo(UndoKind.Account, account.Id, existed, previous, default, default));
+        if (Journaling)
+        {
+            var existed = Accounts.TryGetValue(account.Id, out var previous);
+            accountJournal.Add((account.Id, existed, previous));
+        }
+
         Accounts[account.Id] = account;
     }
 
@@ -61,15 +73,23 @@ internal sealed class WorkingSet
 
     public void AddTransfer(in Transfer transfer)
     {
-        journal.Add(new Undo(UndoKind.Transfer, transfer.Id, false, default, default, default));
+        if (Journaling)
+        {
+            transferJournal.Add(transfer.Id);
+        }
+
         Transfers.Add(transfer.Id, transfer);
         CreatedTransfers.Add(transfer);
     }
 
     public void PutPending(in PendingState state)
     {
-        var existed = Pending.TryGetValue(state.Id, out var previous);
-        journal.Add(new Undo(UndoKind.Pending, state.Id, existed, default, default, previous));
+        if (Journaling)
+        {
+            var existed = Pending.TryGetValue(state.Id, out var previous);
+            pendingJournal.Add((state.Id, existed, previous));
+        }
+
         Pending[state.Id] = state;
     }
 
@@ -81,58 +101,55 @@ internal sealed class WorkingSet
         }
     }
 
-    /// <summary>Undoes every change made since <paramref name="mark"/>, newest first.</summary>
+    /// <summary>
+    /// Undoes every change made since <paramref name="mark"/>. Each kind is undone newest first; the kinds
+    /// live in separate maps, so undoing them one kind at a time gives the same state as one interleaved undo.
+    /// </summary>
     public void RollbackTo(Mark mark)
     {
-        for (var i = journal.Count - 1; i >= mark.Journal; i--)
+        if (!Journaling)
         {
-            var undo = journal[i];
-            switch (undo.Kind)
+            throw new LedgerInvariantException("A rollback was asked for while the journal was off.");
+        }
+
+        for (var i = accountJournal.Count - 1; i >= mark.AccountJournal; i--)
+        {
+            var (id, existed, previous) = accountJournal[i];
+            if (existed)
             {
-                case UndoKind.Account:
-                    if (undo.Existed)
-                    {
-                        Accounts[undo.Id] = undo.Account;
-                    }
-                    else
-                    {
-                        Accounts.Remove(undo.Id);
-                    }
-
-                    break;
-                case UndoKind.Transfer:
-                    Transfers.Remove(undo.Id);
-                    break;
-                case UndoKind.Pending:
-                    if (undo.Existed)
-                    {
-                        Pending[undo.Id] = undo.PendingState;
-                    }
-                    else
-                    {
-                        Pending.Remove(undo.Id);
-                    }
-
-                    break;
-                default:
-                    throw new LedgerInvariantException($"Unknown undo kind {undo.Kind}.");
+                Accounts[id] = previous;
+            }
+            else
+            {
+                Accounts.Remove(id);
             }
         }
 
-        journal.RemoveRange(mark.Journal, journal.Count - mark.Journal);
+        for (var i = transferJournal.Count - 1; i >= mark.TransferJournal; i--)
+        {
+            Transfers.Remove(transferJournal[i]);
+        }
+
+        for (var i = pendingJournal.Count - 1; i >= mark.PendingJournal; i--)
+        {
+            var (id, existed, previous) = pendingJournal[i];
+            if (existed)
+            {
+                Pending[id] = previous;
+            }
+            else
+            {
+                Pending.Remove(id);
+            }
+        }
+
+        accountJournal.RemoveRange(mark.AccountJournal, accountJournal.Count - mark.AccountJournal);
+        transferJournal.RemoveRange(mark.TransferJournal, transferJournal.Count - mark.TransferJournal);
+        pendingJournal.RemoveRange(mark.PendingJournal, pendingJournal.Count - mark.PendingJournal);
         CreatedTransfers.RemoveRange(mark.Transfers, CreatedTransfers.Count - mark.Transfers);
         CreatedAccounts.RemoveRange(mark.Accounts, CreatedAccounts.Count - mark.Accounts);
         Balances.RemoveRange(mark.Balances, Balances.Count - mark.Balances);
     }
 
-    internal readonly record struct Mark(int Journal, int Transfers, int Accounts, int Balances);
-
-    private enum UndoKind : byte
-    {
-        Account,
-        Transfer,
-        Pending,
-    }
-
-    private readonly record struct Undo(UndoKind Kind, UInt128 Id, bool Existed, Account Account, Transfer Transfer, PendingState PendingState);
+    internal readonly record struct Mark(int AccountJournal, int TransferJournal, int PendingJournal, int Transfers, int Accounts, int Balances);
 }
