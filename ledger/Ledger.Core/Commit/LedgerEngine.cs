@@ -96,6 +96,7 @@ public sealed class LedgerEngine : IAsyncDisposable
         var batch = new List<Work>();
         try
         {
+            await VerifyBooksAsync(cancellationToken);
             while (await WaitForWorkAsync(cancellationToken))
             {
                 batch.Clear();
@@ -138,6 +139,21 @@ public sealed class LedgerEngine : IAsyncDisposable
         while (queue.Reader.TryRead(out var left))
         {
             left.Completion.TrySetException(reason);
+        }
+    }
+
+    /// <summary>
+    /// Before the first commit, every ledger's debits must equal its credits over all accounts. A store
+    /// that fails this was changed behind the engine's back; the engine refuses to build on it.
+    /// </summary>
+    private async Task VerifyBooksAsync(CancellationToken cancellationToken)
+    {
+        foreach (var totals in await store.GetLedgerTotalsAsync(cancellationToken))
+        {
+            if (!totals.Balanced)
+            {
+                throw new LedgerInvariantException($"Ledger {totals.Ledger} does not balance in the store: debits and credits differ.");
+            }
         }
     }
 

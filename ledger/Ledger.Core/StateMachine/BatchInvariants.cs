@@ -17,10 +17,12 @@ internal static class BatchInvariants
         var deltas = new Dictionary<uint, (UInt128 DebitsPending, UInt128 DebitsPosted, UInt128 CreditsPending, UInt128 CreditsPosted)>();
         foreach (var (id, now) in set.Accounts)
         {
+            // Every account in the set was either loaded (its original is known) or created by this
+            // batch (it started from zero balances).
             var before = set.OriginalAccounts.TryGetValue(id, out var original) ? original : default;
             if (!created.Contains(id) && !set.OriginalAccounts.ContainsKey(id))
             {
-                continue;
+                throw new LedgerInvariantException($"Account {id} is in the batch but was neither loaded nor created.");
             }
 
             if (now.DebitsPending == before.DebitsPending && now.DebitsPosted == before.DebitsPosted &&
