@@ -1,0 +1,20 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Ledger.Silo;
+
+public static class SiloServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the silo's background services. The caller registers the <c>LedgerEngine</c> and the
+    /// <c>ILedgerStore</c>, and starts the engine before the host starts these services.
+    /// </summary>
+    public static IServiceCollection AddSilo(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<ExpiryPulseService>();
+        services.AddHostedService(static provider => provider.GetRequiredService<ExpiryPulseService>());
+        return services;
+    }
+}
