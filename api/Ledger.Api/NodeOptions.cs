@@ -1,0 +1,161 @@
+using Microsoft.Extensions.Configuration;
+
+namespace Ledger.Api;
+
+/// <summary>Which services a node process runs.</summary>
+public enum NodeRole
+{
+    /// <summary>The embedded node: the HTTP API and the silo's background services in one process.</summary>
+    All,
+
+    /// <summary>The HTTP API only.</summary>
+    Api,
+
+    /// <summary>The silo's background services and the health endpoints only.</summary>
+    Silo,
+}
+
+/// <summary>
+/// The node's configuration. Each setting comes from the environment variable of API.md
+/// (<c>LEDGER_URLS</c>, ...), else from the <c>Ledger:</c> configuration section (<c>Ledger:Urls</c>, ...),
+/// else from the default; the <c>configure</c> callback of <see cref="NodeApp.Build"/> has the last word.
+/// </summary>
+public sealed class NodeOptions
+{
+    public const string DefaultUrls = "http://127.0.0.1:5080";
+    public const string DefaultDataDirectory = "./data";
+    public const string DatabaseFileName = "ledger.db";
+    public const string OperatorKeyFileName = "operator.key";
+
+    /// <summary>The shortest operator key accepted from configuration; generated keys are 46 characters.</summary>
+    public const int OperatorKeyLengthMin = 16;
+
+    /// <summary>Where the API listens: one or more URLs separated by semicolons.</summary>
+    public string Urls { get; set; } = DefaultUrls;
+
+    /// <summary>The data folder: the SQLite database and the generated operator key.</summary>
+    public string DataDirectory { get; set; } = DefaultDataDirectory;
+
+    /// <summary>The operator's API key; null means "generate one on first start".</summary>
+    public string? OperatorKey { get; set; }
+
+    /// <summary>A PostgreSQL connection string (<c>LEDGER_DB</c>). Not supported by this build: setting it stops the start.</summary>
+    public string? PostgresConnectionString { get; set; }
+
+    public NodeRole Role { get; set; } = NodeRole.All;
+
+    /// <summary>The clock of the engine and the silo; tests may swap it.</summary>
+    public TimeProvider Clock { get; set; } = TimeProvider.System;
+
+    /// <summary>Where a generated operator key is printed, once, at first start.</summary>
+    public TextWriter KeyOutput { get; set; } = Console.Out;
+
+    /// <summary>
+    /// How long an API key lookup is trusted before the store is asked again. Participants are never
+    /// deleted, so a cached entry goes stale only when a key is replaced (the operator's, at a start
+    /// of some node with a new <c>LEDGER_OPERATOR_KEY</c>); this bounds how long another node of a
+    /// cluster keeps accepting the old key.
+    /// </summary>
+    public TimeSpan ApiKeyCacheLifetime { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Lets the host (tests, mostly) adjust logging.</summary>
+    public Action<ILoggingBuilder>? ConfigureLogging { get; set; }
+
+    public bool RunsApi => Role is NodeRole.All or NodeRole.Api;
+
+    public bool RunsSilo => Role is NodeRole.All or NodeRole.Silo;
+
+    public string DatabasePath => Path.Combine(DataDirectory, DatabaseFileName);
+
+    public string OperatorKeyPath => Path.Combine(DataDirectory, OperatorKeyFileName);
+
+    public static NodeOptions FromConfiguration(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var options = new NodeOptions();
+        options.Urls = Read(configuration, "LEDGER_URLS", "Ledger:Urls") ?? DefaultUrls;
+        options.DataDirectory = Read(configuration, "LEDGER_DATA_DIR", "Ledger:DataDir") ?? DefaultDataDirectory;
+        options.OperatorKey = Read(configuration, "LEDGER_OPERATOR_KEY", "Ledger:OperatorKey");
+        options.PostgresConnectionString = Read(configuration, "LEDGER_DB", "Ledger:Db");
+        var role = Read(configuration, "LEDGER_ROLE", "Ledger:Role");
+        if (role is not null)
+        {
+            options.Role = ParseRole(role);
+        }
+
+        return options;
+    }
+
+    public static NodeRole ParseRole(string text) => text.Trim().ToLowerInvariant() switch
+    {
+        "all" => NodeRole.All,
+        "api" => NodeRole.Api,
+        "silo" => NodeRole.Silo,
+        _ => throw new NodeConfigurationException($"LEDGER_ROLE is '{text}'; it must be all, api or silo."),
+    };
+
+    /// <summary>Refuses settings this build cannot honour, before anything is opened.</summary>
+    public void Validate()
+    {
+        if (!string.IsNullOrWhiteSpace(PostgresConnectionString))
+        {
+            throw new NodeConfigurationException(
+                "LEDGER_DB is set, but PostgreSQL storage is not available in this build. " +
+                "Unset LEDGER_DB to use the embedded SQLite store in LEDGER_DATA_DIR.");
+        }
+
+        if (string.IsNullOrWhiteSpace(Urls))
+        {
+            throw new NodeConfigurationException("LEDGER_URLS is empty; it must name at least one URL, such as http://127.0.0.1:5080.");
+        }
+
+        if (string.IsNullOrWhiteSpace(DataDirectory))
+        {
+            throw new NodeConfigurationException("LEDGER_DATA_DIR is empty; it must name the data folder.");
+        }
+
+        if (OperatorKey is not null)
+        {
+            if (OperatorKey.Length < OperatorKeyLengthMin || OperatorKey.Length > Security.ApiKeys.TextLengthMax)
+            {
+                throw new NodeConfigurationException(
+                    $"LEDGER_OPERATOR_KEY must be {OperatorKeyLengthMin} to {Security.ApiKeys.TextLengthMax} characters long.");
+            }
+
+            if (OperatorKey.Any(static c => char.IsWhiteSpace(c) || char.IsControl(c)))
+            {
+                throw new NodeConfigurationException("LEDGER_OPERATOR_KEY must not contain spaces or control characters.");
+            }
+        }
+
+        if (ApiKeyCacheLifetime < TimeSpan.Zero)
+        {
+            throw new NodeConfigurationException("The API key cache lifetime must not be negative.");
+        }
+    }
+
+    private static string? Read(IConfiguration configuration, string environmentName, string sectionKey)
+    {
+        var value = configuration[environmentName];
+        if (string.IsNullOrEmpty(value))
+        {
+            value = configuration[sectionKey];
+        }
+
+        return string.IsNullOrEmpty(value) ? null : value;
+    }
+}
+
+/// <summary>The node cannot start with its configuration; the message says what to change.</summary>
+public sealed class NodeConfigurationException : Exception
+{
+    public NodeConfigurationException(string message)
+        : base(message)
+    {
+    }
+
+    public NodeConfigurationException(string message, Exception inner)
+        : base(message, inner)
+    {
+    }
+}

@@ -1,0 +1,57 @@
+using System.Globalization;
+using System.Text;
+using Ledger.Core.Commit;
+
+namespace Ledger.Api.Operations;
+
+/// <summary>Renders the node's metrics in the Prometheus text exposition format, version 0.0.4.</summary>
+public static class PrometheusText
+{
+    public const string ContentType = "text/plain; version=0.0.4; charset=utf-8";
+
+    public static string Render(EngineMetrics engine, HttpMetrics http)
+    {
+        ArgumentNullException.ThrowIfNull(engine);
+        ArgumentNullException.ThrowIfNull(http);
+        var text = new StringBuilder(2048);
+        Counter(text, "ledger_transfers_committed_total", "Transfers committed to the log by this node.", engine.TransfersCommitted);
+        Counter(text, "ledger_accounts_created_total", "Accounts created by this node.", engine.AccountsCreated);
+        Counter(text, "ledger_commit_batches_total", "Commit batches (database transactions) written by this node.", engine.BatchesCommitted);
+        Counter(text, "ledger_events_submitted_total", "Account and transfer events in committed batches; divided by batches, the mean batch size.", engine.EventsSubmitted);
+        Counter(text, "ledger_pending_expired_total", "Pending transfers whose holds this node released on expiry.", engine.PendingExpired);
+
+        var (cumulative, sumMs, count) = engine.LatencySnapshot();
+        const string Latency = "ledger_commit_latency_ms";
+        text.Append("# HELP ").Append(Latency).Append(" Time from a request entering the commit queue to its batch being durable, in milliseconds.\n");
+        text.Append("# TYPE ").Append(Latency).Append(" histogram\n");
+        for (var i = 0; i < cumulative.Length; i++)
+        {
+            var bound = i < EngineMetrics.LatencyBucketsMs.Length ? Number(EngineMetrics.LatencyBucketsMs[i]) : "+Inf";
+            text.Append(Latency).Append("_bucket{le=\"").Append(bound).Append("\"} ").Append(Number(cumulative[i])).Append('\n');
+        }
+
+        text.Append(Latency).Append("_sum ").Append(Number(sumMs)).Append('\n');
+        text.Append(Latency).Append("_count ").Append(Number(count)).Append('\n');
+
+        const string Requests = "ledger_http_requests_total";
+        text.Append("# HELP ").Append(Requests).Append(" HTTP responses by status code.\n");
+        text.Append("# TYPE ").Append(Requests).Append(" counter\n");
+        foreach (var (status, requests) in http.Snapshot())
+        {
+            text.Append(Requests).Append("{status=\"").Append(Number(status)).Append("\"} ").Append(Number(requests)).Append('\n');
+        }
+
+        return text.ToString();
+    }
+
+    private static void Counter(StringBuilder text, string name, string help, long value)
+    {
+        text.Append("# HELP ").Append(name).Append(' ').Append(help).Append('\n');
+        text.Append("# TYPE ").Append(name).Append(" counter\n");
+        text.Append(name).Append(' ').Append(Number(value)).Append('\n');
+    }
+
+    private static string Number(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string Number(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+}
