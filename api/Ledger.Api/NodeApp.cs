@@ -7,7 +7,6 @@ using Ledger.Core.Commit;
 using Ledger.Core.Directory;
 using Ledger.Core.Storage;
 using Ledger.Silo;
-using Ledger.Storage.Sqlite;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.Features;
 
@@ -56,10 +55,15 @@ public static class NodeApp
 
         // The store and the engine are made here and owned by LedgerLifetime, which disposes them in
         // order; registered as instances, the container leaves their disposal alone.
-        var store = new SqliteLedgerStore(options.DatabasePath);
+        var store = options.StoreFactory(options);
+        if (store is not IDirectoryStore directory)
+        {
+            throw new NodeConfigurationException($"The store {store.GetType().Name} does not keep the directory (participants, keys, currencies).");
+        }
+
         var engine = new LedgerEngine(store, options.Clock);
-        services.AddSingleton<ILedgerStore>(store);
-        services.AddSingleton<IDirectoryStore>(store);
+        services.AddSingleton(store);
+        services.AddSingleton(directory);
         services.AddSingleton(engine);
         services.AddSingleton<ApiKeyCache>();
         services.AddSingleton<CurrencyDirectory>();

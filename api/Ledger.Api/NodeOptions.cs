@@ -1,3 +1,5 @@
+using Ledger.Core.Storage;
+using Ledger.Storage.Sqlite;
 using Microsoft.Extensions.Configuration;
 
 namespace Ledger.Api;
@@ -43,6 +45,13 @@ public sealed class NodeOptions
     public string? PostgresConnectionString { get; set; }
 
     public NodeRole Role { get; set; } = NodeRole.All;
+
+    /// <summary>
+    /// Makes the system of record: SQLite at <see cref="DatabasePath"/>. What it returns must also be the
+    /// <see cref="Ledger.Core.Directory.IDirectoryStore"/>. Tests wrap it to inject storage faults; the
+    /// PostgreSQL store will plug in here.
+    /// </summary>
+    public Func<NodeOptions, ILedgerStore> StoreFactory { get; set; } = static options => new SqliteLedgerStore(options.DatabasePath);
 
     /// <summary>The clock of the engine and the silo; tests may swap it.</summary>
     public TimeProvider Clock { get; set; } = TimeProvider.System;
