@@ -1,0 +1,19 @@
+using Ledger.Core.Storage;
+
+namespace Ledger.Core.Tests.Infrastructure;
+
+/// <summary>
+/// Makes fresh, empty, initialised ledger stores of one kind. A test class that runs against every store
+/// kind is written once as an abstract generic class over the fixture and derived once per kind
+/// (<c>SqliteXxxTests : XxxTests&lt;SqliteStoreFixture&gt;</c>). The fixture is an xunit class fixture, so a
+/// store kind that needs a server (PostgreSQL) can start it once per class and hand out a fresh
+/// database per test.
+/// </summary>
+public interface ILedgerStoreFixture
+{
+    /// <summary>A short name for messages ("sqlite", "postgres").</summary>
+    string Name { get; }
+
+    /// <summary>A new store over an empty database, already initialised. The caller disposes it.</summary>
+    Task<ILedgerStore> CreateStoreAsync(CancellationToken cancellationToken);
+}

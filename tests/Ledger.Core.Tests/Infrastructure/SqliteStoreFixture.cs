@@ -1,0 +1,44 @@
+using Ledger.Core.Storage;
+using Ledger.Storage.Sqlite;
+
+namespace Ledger.Core.Tests.Infrastructure;
+
+/// <summary>SQLite stores, one database file per store, all under one temporary folder removed at the end.</summary>
+public sealed class SqliteStoreFixture : ILedgerStoreFixture, IDisposable
+{
+    private readonly string folder = Path.Combine(Path.GetTempPath(), "ledger-core-tests", Guid.NewGuid().ToString("N"));
+    private int count;
+
+    public SqliteStoreFixture() => System.IO.Directory.CreateDirectory(folder);
+
+    public string Name => "sqlite";
+
+    public async Task<ILedgerStore> CreateStoreAsync(CancellationToken cancellationToken)
+    {
+        var path = Path.Combine(folder, $"ledger-{Interlocked.Increment(ref count)}.db");
+        var store = new SqliteLedgerStore(path);
+        try
+        {
+            await store.InitializeAsync(cancellationToken);
+        }
+        catch
+        {
+            await store.DisposeAsync();
+            throw;
+        }
+
+        return store;
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            System.IO.Directory.Delete(folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held open only leaves litter in the temporary folder; it is not a test failure.
+        }
+    }
+}
