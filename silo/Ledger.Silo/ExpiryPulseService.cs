@@ -25,6 +25,7 @@ public sealed partial class ExpiryPulseService : BackgroundService
     /// <summary>
     /// How long to wait after a pulse that was due but released nothing (the store and the engine
     /// disagree about the clock by a hair): long enough not to spin, short enough not to delay expiry.
+    /// It doubles with each further empty pulse in a row, up to <see cref="RecheckInterval"/>.
     /// </summary>
     public static readonly TimeSpan EmptyPulseBackoff = TimeSpan.FromMilliseconds(50);
 
@@ -36,6 +37,7 @@ public sealed partial class ExpiryPulseService : BackgroundService
     private readonly TimeProvider clock;
     private readonly ILogger<ExpiryPulseService> logger;
     private long expired;
+    private int emptyPulsesInARow;
 
     public ExpiryPulseService(LedgerEngine engine, ILedgerStore store, TimeProvider clock, ILogger<ExpiryPulseService> logger)
     {
@@ -92,12 +94,15 @@ public sealed partial class ExpiryPulseService : BackgroundService
         var next = await store.GetNextExpiryAsync(cancellationToken);
         if (next is null)
         {
+            emptyPulsesInARow = 0;
             return RecheckInterval;
         }
 
         var now = NowNanoseconds();
         if (next.Value > now)
         {
+            emptyPulsesInARow = 0;
+
             // Round up to whole ticks so the wake-up is never before the expiry.
             var ticksUntil = Math.Min((next.Value - now + 99) / 100, (ulong)RecheckInterval.Ticks);
             return TimeSpan.FromTicks((long)ticksUntil);
@@ -117,12 +122,15 @@ public sealed partial class ExpiryPulseService : BackgroundService
 
         if (released > 0)
         {
+            emptyPulsesInARow = 0;
             Interlocked.Add(ref expired, released);
             LogExpired(logger, released);
             return TimeSpan.Zero;
         }
 
-        return EmptyPulseBackoff;
+        emptyPulsesInARow = Math.Min(emptyPulsesInARow + 1, 16);
+        var backoff = EmptyPulseBackoff * (1 << (emptyPulsesInARow - 1));
+        return backoff < RecheckInterval ? backoff : RecheckInterval;
     }
 
     private ulong NowNanoseconds()
