@@ -106,6 +106,11 @@ public static partial class OperatorBootstrap
         await directory.SetApiKeyHashAsync(OperatorId, hash, cancellationToken);
         keys.Clear();
         LogOperatorKeyReplaced(logger);
+        if (File.Exists(options.OperatorKeyPath))
+        {
+            // Left in place (it is the operator's to delete), but it no longer opens anything.
+            LogStaleKeyFile(logger, options.OperatorKeyPath);
+        }
     }
 
     private static Participant NewOperator(NodeOptions options) =>
@@ -159,6 +164,9 @@ public static partial class OperatorBootstrap
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The operator's API key was replaced by the one in LEDGER_OPERATOR_KEY.")]
     private static partial void LogOperatorKeyReplaced(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Path} holds a generated operator key that LEDGER_OPERATOR_KEY has replaced; it no longer works and may be deleted.")]
+    private static partial void LogStaleKeyFile(ILogger logger, string path);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Path} was readable by others; its mode is now 0600.")]
     private static partial void LogKeyFileModeTightened(ILogger logger, string path);
