@@ -15,6 +15,7 @@ public sealed partial class SqliteLedgerStore : ILedgerStore
     private readonly string connectionString;
     private readonly SemaphoreSlim writerGate = new(1, 1);
     private SqliteConnection? writer;
+    private int disposed;
 
     public SqliteLedgerStore(string databasePath)
     {
@@ -205,11 +206,18 @@ public sealed partial class SqliteLedgerStore : ILedgerStore
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref disposed, 1) == 1)
+        {
+            return;
+        }
+
         await writerGate.WaitAsync();
         try
         {
             if (writer is not null)
             {
+                // Only this database's pooled connections are closed; other stores in the process keep theirs.
+                SqliteConnection.ClearPool(writer);
                 await writer.DisposeAsync();
                 writer = null;
             }
@@ -218,9 +226,6 @@ public sealed partial class SqliteLedgerStore : ILedgerStore
         {
             writerGate.Release();
         }
-
-        SqliteConnection.ClearAllPools();
-        writerGate.Dispose();
     }
 
     internal static LedgerHead ReadHead(SqliteConnection connection, SqliteTransaction? transaction)

@@ -28,6 +28,7 @@ public sealed class LedgerEngine : IAsyncDisposable
     private readonly CancellationTokenSource stopping = new();
     private Task? writer;
     private Work? carried;
+    private int disposed;
 
     public LedgerEngine(ILedgerStore store, TimeProvider clock)
     {
@@ -84,7 +85,14 @@ public sealed class LedgerEngine : IAsyncDisposable
         }
 
         var work = new Work(request, Stopwatch.GetTimestamp());
-        await queue.Writer.WriteAsync(work, cancellationToken);
+        try
+        {
+            await queue.Writer.WriteAsync(work, cancellationToken);
+        }
+        catch (ChannelClosedException)
+        {
+            throw new LedgerUnavailableException("The ledger engine is stopping.");
+        }
 
         // The caller may stop waiting, but a request that reached the queue is committed or failed as a
         // whole regardless; the client learns which by retrying with the same ids.
@@ -273,6 +281,11 @@ public sealed class LedgerEngine : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref disposed, 1) == 1)
+        {
+            return;
+        }
+
         queue.Writer.TryComplete();
         await stopping.CancelAsync();
         if (writer is not null)
