@@ -15,10 +15,15 @@ for project in tests/*/*.csproj; do
     fi
 done
 
-# Each project ends with a line like "Passed!  - Failed:     0, Passed:    42, Skipped:     0, Total:    42".
-read -r passed failed skipped < <(grep -E 'Failed: *[0-9]+, Passed: *[0-9]+, Skipped: *[0-9]+' "$log" |
-    sed -E 's/.*Failed: *([0-9]+), Passed: *([0-9]+), Skipped: *([0-9]+).*/\2 \1 \3/' |
-    awk '{p+=$1; f+=$2; s+=$3} END {printf "%d %d %d\n", p, f, s}')
+# Each project ends with "Total tests: N" then "Passed: N", "Failed: N", "Skipped: N" lines (the ones
+# that are zero are left out by the runner).
+read -r passed failed skipped < <(awk '
+    /^Total tests:/ { in_summary = 1; next }
+    in_summary && /^ *Passed: *[0-9]+/ { sub(/.*Passed: */, ""); p += $1; next }
+    in_summary && /^ *Failed: *[0-9]+/ { sub(/.*Failed: */, ""); f += $1; next }
+    in_summary && /^ *Skipped: *[0-9]+/ { sub(/.*Skipped: */, ""); s += $1; next }
+    in_summary && /Total time:/ { in_summary = 0 }
+    END { printf "%d %d %d\n", p, f, s }' "$log")
 echo
 echo "Tests: ${passed} passed, ${failed} failed, ${skipped} skipped"
 if [ "$failed" -ne 0 ] || [ "$passed" -eq 0 ]; then

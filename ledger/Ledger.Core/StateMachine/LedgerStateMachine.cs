@@ -138,14 +138,15 @@ internal static class LedgerStateMachine
             }
 
             set.Journaling = wholeRequestUndo || chainStart >= 0;
+            // A chain left open at the end of the request is named as such even when it already broke.
             CreateTransferResult result;
-            if (chainBroken)
-            {
-                result = CreateTransferResult.LinkedEventFailed;
-            }
-            else if (linked && i == events.Count - 1)
+            if (linked && i == events.Count - 1)
             {
                 result = CreateTransferResult.LinkedEventChainOpen;
+            }
+            else if (chainBroken)
+            {
+                result = CreateTransferResult.LinkedEventFailed;
             }
             else
             {
@@ -208,8 +209,8 @@ internal static class LedgerStateMachine
                 chainMark = set.MarkNow();
             }
 
-            var result = chainBroken ? CreateAccountResult.LinkedEventFailed
-                : linked && i == events.Count - 1 ? CreateAccountResult.LinkedEventChainOpen
+            var result = linked && i == events.Count - 1 ? CreateAccountResult.LinkedEventChainOpen
+                : chainBroken ? CreateAccountResult.LinkedEventFailed
                 : AccountRules.Create(set, a, eventTimestamp);
             var resultTimestamp = result == CreateAccountResult.Exists ? set.Accounts[a.Id].Timestamp : eventTimestamp;
             results[i] = new AccountEventResult(i, a.Id, result, resultTimestamp);
