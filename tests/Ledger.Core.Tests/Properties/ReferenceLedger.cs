@@ -73,7 +73,12 @@ internal sealed class ReferenceLedger
     public ModelOutcome CreateTransfers(IReadOnlyList<Transfer> events, UInt128 principal, ulong now)
     {
         var first = Math.Max(now, state.LastTimestamp + 1);
-        var beforeRequest = state.Clone();
+        var forbiddenIndex = FirstForeignDebit(events, principal);
+        if (forbiddenIndex >= 0)
+        {
+            return new ModelOutcome([], forbiddenIndex);
+        }
+
         var results = new ModelResult[events.Count];
         var chainStart = -1;
         var chainFailed = false;
@@ -103,12 +108,7 @@ internal sealed class ReferenceLedger
             }
             else
             {
-                result = Apply(t, timestamp, principal, out var forbidden);
-                if (forbidden)
-                {
-                    state = beforeRequest;
-                    return new ModelOutcome([], i);
-                }
+                result = Apply(t, timestamp);
             }
 
             results[i] = new ModelResult(result, result == CreateTransferResult.Exists ? state.Transfers[t.Id].Timestamp : timestamp);
@@ -162,9 +162,41 @@ internal sealed class ReferenceLedger
         return expired.Count;
     }
 
-    private CreateTransferResult Apply(in Transfer t, ulong timestamp, UInt128 principal, out bool forbidden)
+    /// <summary>
+    /// The brief's rule, read literally: a request on a participant's behalf may only debit that
+    /// participant's accounts, otherwise the whole request is refused. Every event counts, whether or not
+    /// it would be run (a chain left open, a link after a failure) and whatever else is wrong with it: a
+    /// new transfer debits its debit account, a post or void the debit account of the pending transfer it
+    /// names. Accounts never change owner and a pending transfer created earlier in the request already
+    /// passed this check, so one pass over the request against the state it meets is enough.
+    /// </summary>
+    private int FirstForeignDebit(IReadOnlyList<Transfer> events, UInt128 principal)
     {
-        forbidden = false;
+        if (principal == UInt128.Zero)
+        {
+            return -1;
+        }
+
+        for (var i = 0; i < events.Count; i++)
+        {
+            var t = events[i];
+            var debit = t.DebitAccountId;
+            if ((t.Flags & (TransferFlags.PostPending | TransferFlags.VoidPending)) != 0)
+            {
+                debit = state.Transfers.TryGetValue(t.PendingId, out var p) ? p.DebitAccountId : UInt128.Zero;
+            }
+
+            if (state.Accounts.TryGetValue(debit, out var account) && account.Owner != principal)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private CreateTransferResult Apply(in Transfer t, ulong timestamp)
+    {
         if (t.Id == UInt128.Zero)
         {
             return CreateTransferResult.IdMustNotBeZero;
@@ -182,12 +214,11 @@ internal sealed class ReferenceLedger
 
         var post = t.Flags.HasFlag(TransferFlags.PostPending);
         var voided = t.Flags.HasFlag(TransferFlags.VoidPending);
-        return post || voided ? ApplyPostOrVoid(t, post, voided, timestamp, principal, out forbidden) : ApplyNew(t, timestamp, principal, out forbidden);
+        return post || voided ? ApplyPostOrVoid(t, post, voided, timestamp) : ApplyNew(t, timestamp);
     }
 
-    private CreateTransferResult ApplyNew(in Transfer t, ulong timestamp, UInt128 principal, out bool forbidden)
+    private CreateTransferResult ApplyNew(in Transfer t, ulong timestamp)
     {
-        forbidden = false;
         var pending = t.Flags.HasFlag(TransferFlags.Pending);
         var closing = (t.Flags & (TransferFlags.ClosingDebit | TransferFlags.ClosingCredit)) != 0;
         var failure =
@@ -215,12 +246,6 @@ internal sealed class ReferenceLedger
         if (dr.Ledger != cr.Ledger || t.Ledger != dr.Ledger)
         {
             return CreateTransferResult.LedgerMustMatch;
-        }
-
-        if (principal != UInt128.Zero && dr.Owner != principal)
-        {
-            forbidden = true;
-            return CreateTransferResult.DebitAccountNotFound;
         }
 
         var balancingDebit = t.Flags.HasFlag(TransferFlags.BalancingDebit);
@@ -330,9 +355,8 @@ internal sealed class ReferenceLedger
         return CreateTransferResult.Created;
     }
 
-    private CreateTransferResult ApplyPostOrVoid(in Transfer t, bool post, bool voided, ulong timestamp, UInt128 principal, out bool forbidden)
+    private CreateTransferResult ApplyPostOrVoid(in Transfer t, bool post, bool voided, ulong timestamp)
     {
-        forbidden = false;
         var others = TransferFlags.Pending | TransferFlags.BalancingDebit | TransferFlags.BalancingCredit | TransferFlags.ClosingDebit | TransferFlags.ClosingCredit;
         var failure =
             (post && voided) || (t.Flags & others) != 0 ? CreateTransferResult.FlagsAreMutuallyExclusive
@@ -359,12 +383,6 @@ internal sealed class ReferenceLedger
         if (failure is { } g)
         {
             return g;
-        }
-
-        if (principal != UInt128.Zero && state.Accounts[p.DebitAccountId].Owner != principal)
-        {
-            forbidden = true;
-            return CreateTransferResult.PendingTransferNotFound;
         }
 
         var amount = t.Amount == Transfer.AmountMax ? p.Amount : t.Amount;

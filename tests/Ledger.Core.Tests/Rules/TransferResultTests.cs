@@ -1050,6 +1050,44 @@ public abstract class TransferResultTests<TFixture>(TFixture fixture) : LedgerTe
         await Ledger.AssertBalancesAsync(C, 0, 0, 0, 0);
     }
 
+    /// <summary>
+    /// The last event of a chain left open is not run, so its debit is never checked: the request below
+    /// debits Q's account B, yet is not refused and its first event commits.
+    /// </summary>
+    [Fact]
+    public async Task Forbidden_debit_as_the_last_event_of_an_open_chain_refuses_the_request()
+    {
+        await SeedAsync();
+        var outcome = await Ledger.SubmitAsAsync(P, Transfer(100, A, C, 1), Transfer(101, B, C, 1).Linked());
+        Assert.Equal(1, outcome.ForbiddenIndex);
+        Assert.False(await Ledger.TransferExistsAsync(100));
+    }
+
+    /// <summary>Events after a failed link are not run either, so a debit of someone else's account there is not refused.</summary>
+    [Fact]
+    public async Task Forbidden_debit_after_a_failed_link_refuses_the_request()
+    {
+        await SeedAsync();
+        var outcome = await Ledger.SubmitAsAsync(P, Transfer(100, A, C, 1), Transfer(101, A, C, 0).Linked(), Transfer(102, B, C, 1));
+        Assert.Equal(2, outcome.ForbiddenIndex);
+        Assert.False(await Ledger.TransferExistsAsync(100));
+    }
+
+    /// <summary>
+    /// The right to debit is checked after the account lookups and the ledger check, so a participant
+    /// learns whether someone else's account exists (credit_account_not_found or ledger_must_match
+    /// against debit_account_not_found) and the request is not refused.
+    /// </summary>
+    [Fact]
+    public async Task Forbidden_debit_that_also_fails_validation_refuses_the_request()
+    {
+        await SeedAsync();
+        var missingCredit = await Ledger.SubmitAsAsync(P, Transfer(100, B, 77, 1));
+        var otherLedger = await Ledger.SubmitAsAsync(P, Transfer(101, B, D, 1));
+        Assert.Equal(0, missingCredit.ForbiddenIndex);
+        Assert.Equal(0, otherLedger.ForbiddenIndex);
+    }
+
     // ---- timestamps ----
 
     [Fact]
