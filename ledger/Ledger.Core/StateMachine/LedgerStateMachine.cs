@@ -115,6 +115,13 @@ internal static class LedgerStateMachine
     private static CreateTransfersOutcome ExecuteTransfers(WorkingSet set, CreateTransfersRequest request, ref ulong timestamp)
     {
         var events = request.Transfers;
+        var refused = FirstForeignDebit(set, request);
+        if (refused >= 0)
+        {
+            timestamp += (ulong)events.Count;
+            return new CreateTransfersOutcome([], refused);
+        }
+
         var results = new TransferEventResult[events.Count];
 
         // A request on a participant's behalf may be refused as a whole, so it is journalled throughout.
@@ -187,6 +194,34 @@ internal static class LedgerStateMachine
         }
 
         return new CreateTransfersOutcome(results, -1);
+    }
+
+    /// <summary>
+    /// The first event that names, as its debit, an account the request's principal does not own (for a
+    /// post or void, the pending transfer's debit account), whatever else is wrong with the event:
+    /// authorisation does not depend on validity. Pending transfers created earlier in the same request
+    /// are checked again as the events run.
+    /// </summary>
+    private static int FirstForeignDebit(WorkingSet set, CreateTransfersRequest request)
+    {
+        if (request.Principal == UInt128.Zero)
+        {
+            return -1;
+        }
+
+        for (var i = 0; i < request.Transfers.Count; i++)
+        {
+            var t = request.Transfers[i];
+            var debit = (t.Flags & (TransferFlags.PostPending | TransferFlags.VoidPending)) == 0 ? t.DebitAccountId
+                : set.Transfers.TryGetValue(t.PendingId, out var pending) ? pending.DebitAccountId
+                : UInt128.Zero;
+            if (debit != UInt128.Zero && set.Accounts.TryGetValue(debit, out var account) && account.UserData128 != request.Principal)
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 
     private static CreateAccountsOutcome ExecuteAccounts(WorkingSet set, CreateAccountsRequest request, ref ulong timestamp)
