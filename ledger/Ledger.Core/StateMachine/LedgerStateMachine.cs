@@ -219,6 +219,12 @@ internal static class LedgerStateMachine
             {
                 return i;
             }
+
+            // Closing an account is its owner's act: a closing_credit may not name another owner's account.
+            if ((t.Flags & TransferFlags.ClosingCredit) != 0 && set.Accounts.TryGetValue(t.CreditAccountId, out var credited) && credited.UserData128 != request.Principal)
+            {
+                return i;
+            }
         }
 
         return -1;

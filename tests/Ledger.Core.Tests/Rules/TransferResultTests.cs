@@ -1088,6 +1088,19 @@ public abstract class TransferResultTests<TFixture>(TFixture fixture) : LedgerTe
         Assert.Equal(0, otherLedger.ForbiddenIndex);
     }
 
+    [Fact]
+    public async Task Forbidden_closing_credit_of_someone_elses_account()
+    {
+        await SeedAsync();
+        var closing = Pending(100, A, B, 1) with { Flags = TransferFlags.Pending | TransferFlags.ClosingCredit };
+
+        var outcome = await Ledger.SubmitAsAsync(P, closing);
+
+        Assert.Equal(0, outcome.ForbiddenIndex);
+        Assert.False(await Ledger.TransferExistsAsync(100));
+        Assert.Equal(R.Created, (await Ledger.SubmitAsAsync(Q, Transfer(101, B, C, 1))).Results[0].Result);
+    }
+
     // ---- timestamps ----
 
     [Fact]
