@@ -190,6 +190,12 @@ internal sealed class ReferenceLedger
             {
                 return i;
             }
+
+            // Only an account's owner may close it, so a closing credit must name the principal's own account.
+            if ((t.Flags & TransferFlags.ClosingCredit) != 0 && state.Accounts.TryGetValue(t.CreditAccountId, out var credited) && credited.Owner != principal)
+            {
+                return i;
+            }
         }
 
         return -1;
