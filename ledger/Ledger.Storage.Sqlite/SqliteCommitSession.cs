@@ -33,54 +33,52 @@ internal sealed class SqliteCommitSession : ICommitSession
 
     public ValueTask LoadAccountsAsync(IReadOnlyCollection<UInt128> ids, IDictionary<UInt128, Account> into, CancellationToken cancellationToken)
     {
-        if (ids.Count > 0)
+        LoadByIds("SELECT record FROM accounts", ids, select =>
         {
-            using var select = Raw("SELECT record FROM accounts WHERE id IN (SELECT unhex(value) FROM json_each(?1))");
-            select.Bind(1, SqliteRows.HexArray(ids));
-            while (select.Read())
-            {
-                var account = AccountRecord.Decode(select.Blob(0));
-                into[account.Id] = account;
-            }
-        }
-
+            var account = AccountRecord.Decode(select.Blob(0));
+            into[account.Id] = account;
+        });
         return ValueTask.CompletedTask;
     }
 
     public ValueTask LoadTransfersAsync(IReadOnlyCollection<UInt128> ids, IDictionary<UInt128, Transfer> into, CancellationToken cancellationToken)
     {
-        if (ids.Count > 0)
+        LoadByIds("SELECT record FROM transfers", ids, select =>
         {
-            using var select = Raw("SELECT record FROM transfers WHERE id IN (SELECT unhex(value) FROM json_each(?1))");
-            select.Bind(1, SqliteRows.HexArray(ids));
-            while (select.Read())
-            {
-                var transfer = TransferRecord.Decode(select.Blob(0));
-                into[transfer.Id] = transfer;
-            }
-        }
-
+            var transfer = TransferRecord.Decode(select.Blob(0));
+            into[transfer.Id] = transfer;
+        });
         return ValueTask.CompletedTask;
     }
 
     public ValueTask LoadPendingAsync(IReadOnlyCollection<UInt128> ids, IDictionary<UInt128, PendingState> into, CancellationToken cancellationToken)
     {
-        if (ids.Count > 0)
+        LoadByIds("SELECT id, status, expires_at, resolved_at FROM pending_transfers", ids, select =>
         {
-            using var select = Raw("SELECT id, status, expires_at, resolved_at FROM pending_transfers WHERE id IN (SELECT unhex(value) FROM json_each(?1))");
-            select.Bind(1, SqliteRows.HexArray(ids));
-            while (select.Read())
-            {
-                var state = new PendingState(
-                    System.Buffers.Binary.BinaryPrimitives.ReadUInt128BigEndian(select.Blob(0)),
-                    (PendingStatus)select.Int64(1),
-                    Blob.ToUInt64(select.Int64(2)),
-                    Blob.ToUInt64(select.Int64(3)));
-                into[state.Id] = state;
-            }
+            var state = new PendingState(
+                System.Buffers.Binary.BinaryPrimitives.ReadUInt128BigEndian(select.Blob(0)),
+                (PendingStatus)select.Int64(1),
+                Blob.ToUInt64(select.Int64(2)),
+                Blob.ToUInt64(select.Int64(3)));
+            into[state.Id] = state;
+        });
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Runs <paramref name="select"/> for every row whose id is among <paramref name="ids"/>, in one statement.</summary>
+    private void LoadByIds(string select, IReadOnlyCollection<UInt128> ids, Action<RawStatement> onRow)
+    {
+        if (ids.Count == 0)
+        {
+            return;
         }
 
-        return ValueTask.CompletedTask;
+        using var statement = Raw(select + " WHERE id IN (SELECT unhex(value) FROM json_each(?1))");
+        statement.Bind(1, SqliteRows.HexArray(ids));
+        while (statement.Read())
+        {
+            onRow(statement);
+        }
     }
 
     public ValueTask<IReadOnlyList<PendingState>> LoadExpiredPendingAsync(ulong now, int limit, CancellationToken cancellationToken)
