@@ -5,7 +5,15 @@ set -uo pipefail
 configuration="${1:-Release}"
 cd "$(dirname "$0")/.."
 log="$(mktemp)"
-trap 'rm -f "$log"' EXIT
+# One PostgreSQL server for the whole run (the PostgreSQL store suites and the cluster tests make their
+# own databases in it), torn down at the end whatever happens.
+pg_folder="$(mktemp -d /tmp/ledger-test-pg.XXXXXX)"
+trap 'rm -f "$log"; scripts/postgres.sh stop "$pg_folder"' EXIT
+if [ -z "${LEDGER_TEST_PG:-}" ]; then
+    LEDGER_TEST_PG="$(scripts/postgres.sh start "$pg_folder")" || { echo "could not start PostgreSQL for the tests" >&2; exit 1; }
+    export LEDGER_TEST_PG
+    echo "PostgreSQL for the tests: $LEDGER_TEST_PG"
+fi
 
 status=0
 for project in tests/*/*.csproj; do
