@@ -6,7 +6,8 @@ namespace Ledger.Bench;
 
 /// <summary>
 /// The embedded node started as its own process, on a free loopback port and a fresh data folder, so
-/// the HTTP figures include everything a client pays for. It is killed when the benchmark ends.
+/// the HTTP figures include everything a client pays for. Given a PostgreSQL connection string it runs on
+/// that database (LEDGER_DB) instead of SQLite. It is killed when the benchmark ends.
 /// </summary>
 internal sealed class NodeProcess : IAsyncDisposable
 {
@@ -23,7 +24,7 @@ internal sealed class NodeProcess : IAsyncDisposable
 
     public string OperatorKey { get; }
 
-    public static async Task<NodeProcess> StartAsync(string dataDirectory, TextWriter log)
+    public static async Task<NodeProcess> StartAsync(string dataDirectory, string? database, TextWriter log)
     {
         var dll = Path.Combine(RepositoryRoot(), "api", "Ledger.Api", "bin", "Release", "net10.0", "Ledger.Api.dll");
         if (!File.Exists(dll))
@@ -43,6 +44,15 @@ internal sealed class NodeProcess : IAsyncDisposable
         start.Environment["LEDGER_DATA_DIR"] = dataDirectory;
         start.Environment["LEDGER_OPERATOR_KEY"] = key;
         start.Environment["LEDGER_ROLE"] = "all";
+        if (database is null)
+        {
+            start.Environment.Remove("LEDGER_DB");
+        }
+        else
+        {
+            start.Environment["LEDGER_DB"] = database;
+        }
+
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         var process = Process.Start(start) ?? throw new InvalidOperationException("The node did not start.");
         process.OutputDataReceived += (_, _) => { };
