@@ -28,6 +28,8 @@ internal static class EngineBench
             prepared.Add(Workload.RandomTransfers(random, accounts, LedgerLimits.EventsPerBatchMax));
         }
 
+        var profile = store as ProfilingStore;
+        profile?.Reset();
         var next = -1;
         var committed = 0;
         var clock = Stopwatch.StartNew();
@@ -43,6 +45,7 @@ internal static class EngineBench
         await Task.WhenAll(callers);
 
         var seconds = clock.Elapsed.TotalSeconds;
+        profile?.Report(label, log);
         var totals = await store.GetLedgerTotalsAsync(CancellationToken.None);
         if (committed != prepared.Count * LedgerLimits.EventsPerBatchMax || totals.Any(t => !t.Balanced))
         {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Ledger.Bench;
+using Ledger.Core.Storage;
 using Ledger.Storage.Postgres;
 using Ledger.Storage.Sqlite;
 
@@ -14,6 +15,7 @@ using Ledger.Storage.Sqlite;
 //                          scripts/postgres.sh; adds the one-transaction-per-transfer baseline
 //   --pg-clients N         PostgreSQL mode: concurrent engine callers and baseline connections (default 16)
 //   --baseline-seconds S   PostgreSQL mode: length of the baseline run (default 10)
+//   --profile              time each step of the engine's commits and print where a batch's time goes
 var options = args.Select((value, index) => (value, index)).ToDictionary(p => p.value, p => p.index);
 string? Option(string name) => options.TryGetValue(name, out var i) && i + 1 < args.Length ? args[i + 1] : null;
 var engineTransfers = int.Parse(Option("--transfers") ?? "491340", CultureInfo.InvariantCulture);
@@ -23,6 +25,7 @@ var postgres = Option("--postgres") ?? NonEmpty(Environment.GetEnvironmentVariab
 var pgClients = int.Parse(Option("--pg-clients") ?? "16", CultureInfo.InvariantCulture);
 var baselineSeconds = double.Parse(Option("--baseline-seconds") ?? "10", CultureInfo.InvariantCulture);
 var engineOnly = options.ContainsKey("--engine-only");
+var profile = options.ContainsKey("--profile");
 var log = Console.Out;
 
 var work = Directory.CreateTempSubdirectory("ledger-bench-");
@@ -32,7 +35,7 @@ try
     log.WriteLine($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}");
     if (postgres is null)
     {
-        await using (var store = new SqliteLedgerStore(Path.Combine(work.FullName, "engine.db")))
+        await using (var store = Profiled(new SqliteLedgerStore(Path.Combine(work.FullName, "engine.db"))))
         {
             result["engine_tps"] = Math.Round(await EngineBench.RunAsync(store, "engine", engineAccounts, engineTransfers, clients: 1, log));
         }
@@ -62,7 +65,7 @@ try
 
         await server.CheckpointAsync();
         double engineTps;
-        await using (var store = new PostgresLedgerStore(await server.CreateDatabaseAsync("engine")))
+        await using (var store = Profiled(new PostgresLedgerStore(await server.CreateDatabaseAsync("engine"))))
         {
             engineTps = await EngineBench.RunAsync(store, "pg engine", engineAccounts, engineTransfers, pgClients, log);
         }
@@ -89,5 +92,7 @@ finally
 }
 
 Console.WriteLine(JsonSerializer.Serialize(result));
+
+ILedgerStore Profiled(ILedgerStore store) => profile ? new ProfilingStore(store) : store;
 
 static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
