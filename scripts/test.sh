@@ -16,6 +16,18 @@ if [ -z "${LEDGER_TEST_PG:-}" ]; then
 fi
 
 status=0
+# docker-compose.yml is checked wherever a compose tool exists (no Docker engine is needed for this).
+if docker compose version >/dev/null 2>&1; then compose=(docker compose); elif command -v docker-compose >/dev/null 2>&1; then compose=(docker-compose); else compose=(); fi
+if [ "${#compose[@]}" -gt 0 ]; then
+    if LEDGER_OPERATOR_KEY=lk_compose_config_check "${compose[@]}" -f docker-compose.yml config --quiet; then
+        echo "docker-compose.yml: valid (${compose[*]} config)"
+    else
+        echo "docker-compose.yml: INVALID"; status=1
+    fi
+else
+    echo "docker-compose.yml: not checked (no docker compose here)"
+fi
+
 for project in tests/*/*.csproj; do
     echo "== $project"
     if ! dotnet test "$project" -c "$configuration" --no-build --nologo --logger "console;verbosity=normal" 2>&1 | tee -a "$log"; then

@@ -3,10 +3,12 @@ using Ledger.Api.Hosting;
 using Ledger.Api.Operations;
 using Ledger.Api.Security;
 using Ledger.Api.Wire;
+using Ledger.Core.Cluster;
 using Ledger.Core.Commit;
 using Ledger.Core.Directory;
 using Ledger.Core.Storage;
 using Ledger.Silo;
+using Ledger.Silo.Leadership;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.Features;
 
@@ -61,9 +63,16 @@ public static class NodeApp
             throw new NodeConfigurationException($"The store {store.GetType().Name} does not keep the directory (participants, keys, currencies).");
         }
 
+        if (store is not ILeaseStore leases)
+        {
+            throw new NodeConfigurationException($"The store {store.GetType().Name} does not keep leases (the silo leader's).");
+        }
+
         var engine = new LedgerEngine(store, options.Clock);
         services.AddSingleton(store);
         services.AddSingleton(directory);
+        services.AddSingleton(leases);
+        services.AddSingleton(new SiloLeaseOptions { Duration = options.SiloLeaseDuration });
         services.AddSingleton(engine);
         services.AddSingleton<ApiKeyCache>();
         services.AddSingleton<CurrencyDirectory>();
@@ -123,9 +132,9 @@ public static class NodeApp
         app.UseAuthorization();
 
         app.MapHealth();
+        app.MapMetrics();
         if (options.RunsApi)
         {
-            app.MapMetrics();
             app.MapOpenApi().AllowAnonymous();
             var v1 = app.MapGroup("/v1")
                 .RequireAuthorization()

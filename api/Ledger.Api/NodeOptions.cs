@@ -1,5 +1,8 @@
 using Ledger.Core.Storage;
+using Ledger.Silo.Leadership;
+using Ledger.Storage.Postgres;
 using Ledger.Storage.Sqlite;
+using Npgsql;
 using Microsoft.Extensions.Configuration;
 
 namespace Ledger.Api;
@@ -41,17 +44,28 @@ public sealed class NodeOptions
     /// <summary>The operator's API key; null means "generate one on first start".</summary>
     public string? OperatorKey { get; set; }
 
-    /// <summary>A PostgreSQL connection string (<c>LEDGER_DB</c>). Not supported by this build: setting it stops the start.</summary>
+    /// <summary>A PostgreSQL connection string (<c>LEDGER_DB</c>); null means the embedded SQLite store in the data folder.</summary>
     public string? PostgresConnectionString { get; set; }
+
+    /// <summary>
+    /// How long the silo leader's lease lasts without renewal (<c>LEDGER_SILO_LEASE_SECONDS</c>): the
+    /// longest a standby silo waits after the leader dies.
+    /// </summary>
+    public TimeSpan SiloLeaseDuration { get; set; } = SiloLeaseOptions.DefaultDuration;
 
     public NodeRole Role { get; set; } = NodeRole.All;
 
     /// <summary>
-    /// Makes the system of record: SQLite at <see cref="DatabasePath"/>. What it returns must also be the
-    /// <see cref="Ledger.Core.Directory.IDirectoryStore"/>. Tests wrap it to inject storage faults; the
-    /// PostgreSQL store will plug in here.
+    /// Makes the system of record: PostgreSQL when <see cref="PostgresConnectionString"/> is set, else
+    /// SQLite at <see cref="DatabasePath"/>. What it returns must also be the
+    /// <see cref="Ledger.Core.Directory.IDirectoryStore"/> and the <see cref="Ledger.Core.Cluster.ILeaseStore"/>.
+    /// Tests wrap it to inject storage faults.
     /// </summary>
-    public Func<NodeOptions, ILedgerStore> StoreFactory { get; set; } = static options => new SqliteLedgerStore(options.DatabasePath);
+    public Func<NodeOptions, ILedgerStore> StoreFactory { get; set; } = static options => options.UsesPostgres
+        ? new PostgresLedgerStore(options.PostgresConnectionString!)
+        : new SqliteLedgerStore(options.DatabasePath);
+
+    public bool UsesPostgres => !string.IsNullOrWhiteSpace(PostgresConnectionString);
 
     /// <summary>The clock of the engine and the silo; tests may swap it.</summary>
     public TimeProvider Clock { get; set; } = TimeProvider.System;
@@ -92,6 +106,12 @@ public sealed class NodeOptions
             options.Role = ParseRole(role);
         }
 
+        var lease = Read(configuration, "LEDGER_SILO_LEASE_SECONDS", "Ledger:SiloLeaseSeconds");
+        if (lease is not null)
+        {
+            options.SiloLeaseDuration = ParseLeaseSeconds(lease);
+        }
+
         return options;
     }
 
@@ -103,14 +123,36 @@ public sealed class NodeOptions
         _ => throw new NodeConfigurationException($"LEDGER_ROLE is '{text}'; it must be all, api or silo."),
     };
 
+    public static TimeSpan ParseLeaseSeconds(string text) =>
+        int.TryParse(text.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds) &&
+        seconds is >= SiloLeaseSecondsMin and <= SiloLeaseSecondsMax
+            ? TimeSpan.FromSeconds(seconds)
+            : throw new NodeConfigurationException(
+                $"LEDGER_SILO_LEASE_SECONDS is '{text}'; it must be a whole number of seconds from {SiloLeaseSecondsMin} to {SiloLeaseSecondsMax}.");
+
+    public const int SiloLeaseSecondsMin = 1;
+
+    public const int SiloLeaseSecondsMax = 3600;
+
     /// <summary>Refuses settings this build cannot honour, before anything is opened.</summary>
     public void Validate()
     {
-        if (!string.IsNullOrWhiteSpace(PostgresConnectionString))
+        if (UsesPostgres)
         {
-            throw new NodeConfigurationException(
-                "LEDGER_DB is set, but PostgreSQL storage is not available in this build. " +
-                "Unset LEDGER_DB to use the embedded SQLite store in LEDGER_DATA_DIR.");
+            try
+            {
+                _ = new NpgsqlConnectionStringBuilder(PostgresConnectionString);
+            }
+            catch (ArgumentException exception)
+            {
+                // The message of the parser names the bad keyword; the connection string itself may hold a password.
+                throw new NodeConfigurationException($"LEDGER_DB is not a valid PostgreSQL connection string: {exception.Message}", exception);
+            }
+        }
+
+        if (SiloLeaseDuration < TimeSpan.FromSeconds(SiloLeaseSecondsMin) || SiloLeaseDuration > TimeSpan.FromSeconds(SiloLeaseSecondsMax))
+        {
+            throw new NodeConfigurationException($"The silo lease must last {SiloLeaseSecondsMin} to {SiloLeaseSecondsMax} seconds.");
         }
 
         if (string.IsNullOrWhiteSpace(Urls))

@@ -2,6 +2,7 @@ using Ledger.Core.Commit;
 using Ledger.Core.Domain;
 using Ledger.Core.Storage;
 using Microsoft.Extensions.Hosting;
+using Ledger.Silo.Leadership;
 using Microsoft.Extensions.Logging;
 
 namespace Ledger.Silo;
@@ -12,6 +13,8 @@ namespace Ledger.Silo;
 /// <see cref="RecheckInterval"/>, because transfers committed meanwhile (on this node or another) may
 /// expire sooner. When an expiry is due it asks the engine to expire, and repeats while the engine
 /// still finds some, since one pulse releases at most <see cref="LedgerLimits.ExpiriesPerPulseMax"/>.
+/// It runs only while this silo is the leader (<see cref="LeaderElection"/>), and stops mid-round
+/// when the term ends.
 /// </summary>
 /// <remarks>
 /// This is the first stage of the silo's background pipeline. Settlement cutoffs, anchoring,
@@ -35,12 +38,14 @@ public sealed partial class ExpiryPulseService : BackgroundService
     private readonly LedgerEngine engine;
     private readonly ILedgerStore store;
     private readonly TimeProvider clock;
+    private readonly LeaderElection election;
     private readonly ILogger<ExpiryPulseService> logger;
     private long expired;
     private int emptyPulsesInARow;
 
-    public ExpiryPulseService(LedgerEngine engine, ILedgerStore store, TimeProvider clock, ILogger<ExpiryPulseService> logger)
+    public ExpiryPulseService(LedgerEngine engine, ILedgerStore store, TimeProvider clock, LeaderElection election, ILogger<ExpiryPulseService> logger)
     {
+        this.election = election;
         this.engine = engine;
         this.store = store;
         this.clock = clock;
@@ -51,6 +56,26 @@ public sealed partial class ExpiryPulseService : BackgroundService
     public long Expired => Interlocked.Read(ref expired);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            LeaderTerm term;
+            try
+            {
+                term = await election.WaitForTermAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+
+            using var during = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, term.Ending);
+            await PulseWhileLeadingAsync(during.Token);
+        }
+    }
+
+    /// <summary>The pulse loop of one term; returns when the term ends or the silo stops.</summary>
+    private async Task PulseWhileLeadingAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {

@@ -80,21 +80,36 @@ public sealed class BootstrapTests
     }
 
     [Fact]
-    public void Setting_LEDGER_DB_stops_the_start_with_a_clear_message()
+    public void A_malformed_LEDGER_DB_or_lease_stops_the_start_with_a_clear_message()
     {
         var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["LEDGER_DB"] = "Host=127.0.0.1;Database=ledger" })
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["LEDGER_DB"] = "Host=127.0.0.1;Databse=ledger;Password=secret" })
             .Build();
         var options = NodeOptions.FromConfiguration(configuration);
+        Assert.True(options.UsesPostgres);
         var refused = Assert.Throws<NodeConfigurationException>(options.Validate);
-        Assert.Contains("PostgreSQL storage is not available in this build", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("LEDGER_DB is not a valid PostgreSQL connection string", refused.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret", refused.Message, StringComparison.Ordinal);
 
         var fromBuild = Assert.Throws<NodeConfigurationException>(() => NodeApp.Build([], o =>
         {
             o.DataDirectory = TestNode.NewDataDirectory();
-            o.PostgresConnectionString = "Host=127.0.0.1";
+            o.PostgresConnectionString = "Host=127.0.0.1;Nonsense=1";
         }));
         Assert.Contains("LEDGER_DB", fromBuild.Message, StringComparison.Ordinal);
+
+        foreach (var bad in new[] { "0", "-1", "ten", "3601", "1.5" })
+        {
+            var lease = Assert.Throws<NodeConfigurationException>(() => NodeOptions.FromConfiguration(new ConfigurationBuilder()
+                .AddInMemoryCollection(new Dictionary<string, string?> { ["LEDGER_SILO_LEASE_SECONDS"] = bad })
+                .Build()));
+            Assert.Contains("LEDGER_SILO_LEASE_SECONDS", lease.Message, StringComparison.Ordinal);
+        }
+
+        var three = NodeOptions.FromConfiguration(new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["LEDGER_SILO_LEASE_SECONDS"] = "3" })
+            .Build());
+        Assert.Equal(TimeSpan.FromSeconds(3), three.SiloLeaseDuration);
     }
 
     [Fact]

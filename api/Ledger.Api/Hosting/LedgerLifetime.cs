@@ -41,7 +41,7 @@ public sealed partial class LedgerLifetime : IHostedService, IAsyncDisposable
         await OperatorBootstrap.RunAsync(options, directory, keys, logger, cancellationToken);
         engine.Start();
         started = true;
-        LogStarted(logger, options.Role, Path.GetFullPath(options.DatabasePath));
+        LogStarted(logger, options.Role, options.UsesPostgres ? "PostgreSQL (LEDGER_DB)" : Path.GetFullPath(options.DatabasePath));
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)

@@ -2,6 +2,7 @@ using Ledger.Api.Hosting;
 using Ledger.Api.Wire;
 using Ledger.Core.Commit;
 using Ledger.Core.Storage;
+using Ledger.Silo.Leadership;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Ledger.Api.Operations;
@@ -64,6 +65,6 @@ public static class OperationsEndpoints
         return TypedResults.Ok(new HealthResponse("ready"));
     }
 
-    public static ContentHttpResult Metrics(LedgerEngine engine, HttpMetrics http) =>
-        TypedResults.Text(PrometheusText.Render(engine.Metrics, http), PrometheusText.ContentType);
+    public static ContentHttpResult Metrics(LedgerEngine engine, HttpMetrics http, IServiceProvider services) =>
+        TypedResults.Text(PrometheusText.Render(engine.Metrics, http, services.GetService<LeaderElection>()), PrometheusText.ContentType);
 }

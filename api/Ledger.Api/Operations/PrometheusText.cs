@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Ledger.Core.Commit;
+using Ledger.Silo.Leadership;
 
 namespace Ledger.Api.Operations;
 
@@ -9,7 +10,8 @@ public static class PrometheusText
 {
     public const string ContentType = "text/plain; version=0.0.4; charset=utf-8";
 
-    public static string Render(EngineMetrics engine, HttpMetrics http)
+    /// <param name="election">The silo's leader election, or null on a node without a silo.</param>
+    public static string Render(EngineMetrics engine, HttpMetrics http, LeaderElection? election = null)
     {
         ArgumentNullException.ThrowIfNull(engine);
         ArgumentNullException.ThrowIfNull(http);
@@ -41,7 +43,21 @@ public static class PrometheusText
             text.Append(Requests).Append("{status=\"").Append(Number(status)).Append("\"} ").Append(Number(requests)).Append('\n');
         }
 
+        if (election is not null)
+        {
+            Gauge(text, "ledger_silo_leader", "1 while this node's silo holds the leader lease, else 0.", election.IsLeader ? 1 : 0);
+            Gauge(text, "ledger_silo_lease_epoch", "The leader lease's epoch (fencing token) while this node leads, else 0.", election.Epoch);
+            Counter(text, "ledger_silo_terms_total", "Leadership terms this node's silo has begun.", election.TermsBegun);
+        }
+
         return text.ToString();
+    }
+
+    private static void Gauge(StringBuilder text, string name, string help, long value)
+    {
+        text.Append("# HELP ").Append(name).Append(' ').Append(help).Append('\n');
+        text.Append("# TYPE ").Append(name).Append(" gauge\n");
+        text.Append(name).Append(' ').Append(Number(value)).Append('\n');
     }
 
     private static void Counter(StringBuilder text, string name, string help, long value)

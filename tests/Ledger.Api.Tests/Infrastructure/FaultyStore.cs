@@ -1,3 +1,4 @@
+using Ledger.Core.Cluster;
 using Ledger.Core.Directory;
 using Ledger.Core.Domain;
 using Ledger.Core.Storage;
@@ -9,11 +10,12 @@ namespace Ledger.Api.Tests.Infrastructure;
 /// The real SQLite store with a switch that makes every call fail as a disk I/O error would. A stand-in
 /// for what cannot be provoked on demand here (a failing disk), and only for that.
 /// </summary>
-public sealed class FaultyStore(ILedgerStore inner) : ILedgerStore, IDirectoryStore
+public sealed class FaultyStore(ILedgerStore inner) : ILedgerStore, IDirectoryStore, ILeaseStore
 {
     private const int SqliteIoError = 10;
 
     private readonly IDirectoryStore directory = (IDirectoryStore)inner;
+    private readonly ILeaseStore leases = (ILeaseStore)inner;
     private volatile bool failing;
 
     public bool Failing
@@ -53,6 +55,12 @@ public sealed class FaultyStore(ILedgerStore inner) : ILedgerStore, IDirectorySt
     public ValueTask<IReadOnlyList<Currency>> ListCurrenciesAsync(CancellationToken cancellationToken) { Check(); return directory.ListCurrenciesAsync(cancellationToken); }
 
     public ValueTask<bool> TryAddCurrencyAsync(Currency currency, CancellationToken cancellationToken) { Check(); return directory.TryAddCurrencyAsync(currency, cancellationToken); }
+
+    public ValueTask<LeaseGrant?> TryAcquireAsync(string name, string holder, TimeSpan duration, CancellationToken cancellationToken) { Check(); return leases.TryAcquireAsync(name, holder, duration, cancellationToken); }
+
+    public ValueTask ReleaseAsync(string name, string holder, CancellationToken cancellationToken) { Check(); return leases.ReleaseAsync(name, holder, cancellationToken); }
+
+    public ValueTask<LeaseGrant?> GetLeaseAsync(string name, CancellationToken cancellationToken) { Check(); return leases.GetLeaseAsync(name, cancellationToken); }
 
     public ValueTask DisposeAsync() => inner.DisposeAsync();
 
