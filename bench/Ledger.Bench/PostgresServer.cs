@@ -16,6 +16,7 @@ internal sealed class PostgresServer : IAsyncDisposable
     private readonly string? throwawayFolder;
     private readonly TextWriter log;
     private readonly List<string> databases = [];
+    private int stopped;
 
     private PostgresServer(string adminConnectionString, string? throwawayFolder, TextWriter log)
     {
@@ -46,6 +47,10 @@ internal sealed class PostgresServer : IAsyncDisposable
         var folder = Path.Combine("/tmp", "ledger-bench-pg-" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(6)));
         var server = new PostgresServer(await RunScriptAsync("start", folder, log), folder, log);
         log.WriteLine($"postgres: started a throwaway server in {folder}");
+
+        // Interrupted (Ctrl+C, SIGTERM), the run skips its finally blocks; the server must not outlive it.
+        Console.CancelKeyPress += (_, _) => server.StopThrowaway();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => server.StopThrowaway();
         return server;
     }
 
@@ -112,11 +117,19 @@ internal sealed class PostgresServer : IAsyncDisposable
         }
         finally
         {
-            if (throwawayFolder is not null)
+            if (throwawayFolder is not null && Interlocked.Exchange(ref stopped, 1) == 0)
             {
                 await RunScriptAsync("stop", throwawayFolder, log);
                 log.WriteLine("postgres: stopped the throwaway server");
             }
+        }
+    }
+
+    private void StopThrowaway()
+    {
+        if (throwawayFolder is not null && Interlocked.Exchange(ref stopped, 1) == 0)
+        {
+            RunScriptAsync("stop", throwawayFolder, log).GetAwaiter().GetResult();
         }
     }
 
