@@ -69,6 +69,15 @@ internal static class SqliteSchema
             ledger INTEGER NOT NULL UNIQUE,
             scale INTEGER NOT NULL) WITHOUT ROWID;
         """,
+        """
+        -- Leases (ILeaseStore). expires_at is in UTC ticks of the local clock: the embedded node is one
+        -- process, so its own clock is the only one that judges them.
+        CREATE TABLE leases (
+            name TEXT PRIMARY KEY,
+            holder TEXT NOT NULL,
+            epoch INTEGER NOT NULL,
+            expires_at INTEGER NOT NULL) WITHOUT ROWID;
+        """,
     ];
 
     public static int Latest => Migrations.Length;
