@@ -6,6 +6,8 @@ namespace Ledger.Core.Tests.Concurrency;
 
 public sealed class SqliteGroupCommitTests(SqliteStoreFixture fixture) : GroupCommitTests<SqliteStoreFixture>(fixture);
 
+public sealed class PostgresGroupCommitTests(PostgresStoreFixture fixture) : GroupCommitTests<PostgresStoreFixture>(fixture);
+
 /// <summary>Many callers at once: every request commits, the engine coalesces them, and commit order is one total order.</summary>
 public abstract class GroupCommitTests<TFixture>(TFixture fixture) : LedgerTestBase<TFixture>(fixture)
     where TFixture : class, ILedgerStoreFixture

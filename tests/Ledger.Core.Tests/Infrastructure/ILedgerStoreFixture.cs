@@ -16,4 +16,10 @@ public interface ILedgerStoreFixture
 
     /// <summary>A new store over an empty database, already initialised. The caller disposes it.</summary>
     Task<ILedgerStore> CreateStoreAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A second store over the same database as <paramref name="store"/> (which this fixture made),
+    /// initialised, so its migrations run again over an existing schema. The caller disposes it.
+    /// </summary>
+    Task<ILedgerStore> OpenAgainAsync(ILedgerStore store, CancellationToken cancellationToken);
 }

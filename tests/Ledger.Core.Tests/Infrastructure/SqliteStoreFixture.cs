@@ -13,22 +13,14 @@ public sealed class SqliteStoreFixture : ILedgerStoreFixture, IDisposable
 
     public string Name => "sqlite";
 
-    public async Task<ILedgerStore> CreateStoreAsync(CancellationToken cancellationToken)
-    {
-        var path = Path.Combine(folder, $"ledger-{Interlocked.Increment(ref count)}.db");
-        var store = new SqliteLedgerStore(path);
-        try
-        {
-            await store.InitializeAsync(cancellationToken);
-        }
-        catch
-        {
-            await store.DisposeAsync();
-            throw;
-        }
+    public Task<ILedgerStore> CreateStoreAsync(CancellationToken cancellationToken) =>
+        OpenAsync(Path.Combine(folder, $"ledger-{Interlocked.Increment(ref count)}.db"), cancellationToken);
 
-        return store;
-    }
+    public Task<ILedgerStore> OpenAgainAsync(ILedgerStore store, CancellationToken cancellationToken) =>
+        OpenAsync(((SqliteLedgerStore)store).DatabasePath, cancellationToken);
+
+    private static Task<ILedgerStore> OpenAsync(string path, CancellationToken cancellationToken) =>
+        StoreStart.InitializedAsync(new SqliteLedgerStore(path), cancellationToken);
 
     public void Dispose()
     {

@@ -10,6 +10,8 @@ namespace Ledger.Core.Tests.Properties;
 
 public sealed class SqliteLedgerPropertyTests(SqliteStoreFixture fixture) : LedgerPropertyTests<SqliteStoreFixture>(fixture);
 
+public sealed class PostgresLedgerPropertyTests(PostgresStoreFixture fixture) : LedgerPropertyTests<PostgresStoreFixture>(fixture);
+
 /// <summary>
 /// Random batches through <see cref="LedgerEngine"/> over a real store, checked against
 /// <see cref="ReferenceLedger"/>: every result, every timestamp, every balance and every stored transfer

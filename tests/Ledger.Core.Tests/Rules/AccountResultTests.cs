@@ -7,6 +7,8 @@ namespace Ledger.Core.Tests.Rules;
 
 public sealed class SqliteAccountResultTests(SqliteStoreFixture fixture) : AccountResultTests<SqliteStoreFixture>(fixture);
 
+public sealed class PostgresAccountResultTests(PostgresStoreFixture fixture) : AccountResultTests<PostgresStoreFixture>(fixture);
+
 /// <summary>One test per <see cref="CreateAccountResult"/> member, named after it.</summary>
 public abstract class AccountResultTests<TFixture>(TFixture fixture) : LedgerTestBase<TFixture>(fixture)
     where TFixture : class, ILedgerStoreFixture

@@ -7,6 +7,8 @@ namespace Ledger.Core.Tests.Rules;
 
 public sealed class SqliteTransferResultTests(SqliteStoreFixture fixture) : TransferResultTests<SqliteStoreFixture>(fixture);
 
+public sealed class PostgresTransferResultTests(PostgresStoreFixture fixture) : TransferResultTests<PostgresStoreFixture>(fixture);
+
 /// <summary>
 /// One test per <see cref="CreateTransferResult"/> member, named after it (<see cref="ResultCoverageTests"/>
 /// checks that none is missing), each driving the engine over a real store. Accounts A, B, C are on

@@ -8,6 +8,8 @@ namespace Ledger.Core.Tests.Rules;
 
 public sealed class SqliteTwoPhaseTests(SqliteStoreFixture fixture) : TwoPhaseTests<SqliteStoreFixture>(fixture);
 
+public sealed class PostgresTwoPhaseTests(PostgresStoreFixture fixture) : TwoPhaseTests<PostgresStoreFixture>(fixture);
+
 /// <summary>Pending transfers through their life: posted in full or in part, voided, expired; history; engine lifecycle.</summary>
 public abstract class TwoPhaseTests<TFixture>(TFixture fixture) : LedgerTestBase<TFixture>(fixture)
     where TFixture : class, ILedgerStoreFixture
