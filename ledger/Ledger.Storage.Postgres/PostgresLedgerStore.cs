@@ -143,18 +143,7 @@ public sealed partial class PostgresLedgerStore : ILedgerStore
         {
             var account = AccountRecord.Decode(record.AsSpan(0, (int)reader.GetBytes(0, 0, record, 0, record.Length)));
             totals.TryGetValue(account.Ledger, out var sum);
-
-            // Sums are modulo 2^128 (unchecked on purpose): a ledger's balances may add past 2^128 in
-            // total, and equality modulo 2^128 is what the books-balance check compares.
-            unchecked
-            {
-                totals[account.Ledger] = new LedgerTotals(
-                    account.Ledger,
-                    sum.DebitsPending + account.DebitsPending,
-                    sum.DebitsPosted + account.DebitsPosted,
-                    sum.CreditsPending + account.CreditsPending,
-                    sum.CreditsPosted + account.CreditsPosted);
-            }
+            totals[account.Ledger] = sum.Plus(account);
         }
 
         return [.. totals.Values];

@@ -37,4 +37,16 @@ public interface ILedgerStore : IAsyncDisposable
 public readonly record struct LedgerTotals(uint Ledger, UInt128 DebitsPending, UInt128 DebitsPosted, UInt128 CreditsPending, UInt128 CreditsPosted)
 {
     public bool Balanced => DebitsPending == CreditsPending && DebitsPosted == CreditsPosted;
+
+    /// <summary>
+    /// These sums with one more account of the ledger added. Sums are modulo 2^128 (unchecked on purpose):
+    /// a ledger's balances may add past 2^128 in total, and equality modulo 2^128 is what the
+    /// books-balance check compares.
+    /// </summary>
+    public LedgerTotals Plus(in Account account) => unchecked(new LedgerTotals(
+        account.Ledger,
+        DebitsPending + account.DebitsPending,
+        DebitsPosted + account.DebitsPosted,
+        CreditsPending + account.CreditsPending,
+        CreditsPosted + account.CreditsPosted));
 }

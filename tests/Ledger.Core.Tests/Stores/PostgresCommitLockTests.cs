@@ -15,36 +15,23 @@ public sealed class PostgresCommitLockTests(PostgresStoreFixture fixture) : ICla
     private static readonly TimeSpan Blocked = TimeSpan.FromMilliseconds(300);
 
     private readonly CancellationTokenSource deadline = new(LedgerHarness.Deadline);
-    private PostgresLedgerStore? first;
-    private PostgresLedgerStore? second;
-    private string database = "";
+    private PostgresNodes? nodes;
 
-    private PostgresLedgerStore First => first ?? throw new InvalidOperationException("Not initialised.");
+    private PostgresNodes Nodes => nodes ?? throw new InvalidOperationException("Not initialised.");
 
-    private PostgresLedgerStore Second => second ?? throw new InvalidOperationException("Not initialised.");
+    private PostgresLedgerStore First => Nodes.Stores[0];
+
+    private PostgresLedgerStore Second => Nodes.Stores[1];
 
     private CancellationToken Token => deadline.Token;
 
-    public async Task InitializeAsync()
-    {
-        var connectionString = await fixture.NewDatabaseConnectionStringAsync(Token);
-        database = new Npgsql.NpgsqlConnectionStringBuilder(connectionString).Database!;
-        first = new PostgresLedgerStore(connectionString);
-        second = new PostgresLedgerStore(connectionString);
-        await first.InitializeAsync(Token);
-        await second.InitializeAsync(Token);
-    }
+    public async Task InitializeAsync() => nodes = await PostgresNodes.CreateAsync(fixture, 2, initialize: true, Token);
 
     public async Task DisposeAsync()
     {
-        if (first is not null)
+        if (nodes is not null)
         {
-            await first.DisposeAsync();
-        }
-
-        if (second is not null)
-        {
-            await second.DisposeAsync();
+            await nodes.DisposeAsync();
         }
 
         deadline.Dispose();
@@ -102,7 +89,7 @@ public sealed class PostgresCommitLockTests(PostgresStoreFixture fixture) : ICla
             """,
             admin))
         {
-            kill.Parameters.Add(new Npgsql.NpgsqlParameter<string> { TypedValue = database });
+            kill.Parameters.Add(new Npgsql.NpgsqlParameter<string> { TypedValue = Nodes.Database });
             Assert.Equal(1L, await kill.ExecuteScalarAsync(Token));
         }
 

@@ -21,20 +21,20 @@ public sealed class PostgresTwoNodeTests(PostgresStoreFixture fixture) : IClassF
     private const int TransfersPerRequest = 5;
 
     private readonly CancellationTokenSource deadline = new(LedgerHarness.Deadline);
-    private readonly List<PostgresLedgerStore> stores = [];
     private readonly List<LedgerEngine> engines = [];
-    private string connectionString = "";
+    private PostgresNodes? nodes;
+
+    private PostgresNodes Nodes => nodes ?? throw new InvalidOperationException("Not initialised.");
+
+    private IReadOnlyList<PostgresLedgerStore> Stores => Nodes.Stores;
 
     private CancellationToken Token => deadline.Token;
 
     public async Task InitializeAsync()
     {
-        connectionString = await fixture.NewDatabaseConnectionStringAsync(Token);
-        for (var node = 0; node < 2; node++)
+        nodes = await PostgresNodes.CreateAsync(fixture, 2, initialize: true, Token);
+        foreach (var store in nodes.Stores)
         {
-            var store = new PostgresLedgerStore(connectionString);
-            stores.Add(store);
-            await store.InitializeAsync(Token);
             var engine = new LedgerEngine(store, TimeProvider.System);
             engines.Add(engine);
             engine.Start();
@@ -48,9 +48,9 @@ public sealed class PostgresTwoNodeTests(PostgresStoreFixture fixture) : IClassF
             await engine.DisposeAsync();
         }
 
-        foreach (var store in stores)
+        if (nodes is not null)
         {
-            await store.DisposeAsync();
+            await nodes.DisposeAsync();
         }
 
         deadline.Dispose();
@@ -91,19 +91,19 @@ public sealed class PostgresTwoNodeTests(PostgresStoreFixture fixture) : IClassF
 
         var timestamps = log.ToDictionary(l => l.Id, l => l.Timestamp);
         Assert.All(submitted, s => Assert.Equal(s.Result.Timestamp, timestamps[s.Transfer.Id]));
-        Assert.Equal(new LedgerHead(log[^1].Timestamp, (ulong)log.Count), await stores[1].GetHeadAsync(Token));
+        Assert.Equal(new LedgerHead(log[^1].Timestamp, (ulong)log.Count), await Stores[1].GetHeadAsync(Token));
 
         // No lost update: each account's balances are the sums of the transfers committed on it, through either node.
         foreach (var account in accounts)
         {
             var debits = Sum(submitted.Where(s => s.Transfer.DebitAccountId == account.Id));
             var credits = Sum(submitted.Where(s => s.Transfer.CreditAccountId == account.Id));
-            var stored = await stores[0].GetAccountAsync(account.Id, Token);
+            var stored = await Stores[0].GetAccountAsync(account.Id, Token);
             Assert.Equal((debits, credits), (stored!.Value.DebitsPosted, stored.Value.CreditsPosted));
         }
 
-        Assert.All(await stores[1].GetLedgerTotalsAsync(Token), t => Assert.True(t.Balanced, $"ledger {t.Ledger} balances: {t}"));
-        var history = await stores[0].GetAccountBalancesAsync(1, 0, LedgerLimits.HistoryPageMax, Token);
+        Assert.All(await Stores[1].GetLedgerTotalsAsync(Token), t => Assert.True(t.Balanced, $"ledger {t.Ledger} balances: {t}"));
+        var history = await Stores[0].GetAccountBalancesAsync(1, 0, LedgerLimits.HistoryPageMax, Token);
         Assert.Equal(Math.Min(LedgerLimits.HistoryPageMax, submitted.Count(s => s.Transfer.DebitAccountId == 1 || s.Transfer.CreditAccountId == 1)), history.Count);
     }
 
@@ -132,9 +132,9 @@ public sealed class PostgresTwoNodeTests(PostgresStoreFixture fixture) : IClassF
             Assert.Single(results.Select(r => r.Timestamp).Distinct());
         }
 
-        var debited = await stores[0].GetAccountAsync(1, Token);
+        var debited = await Stores[0].GetAccountAsync(1, Token);
         Assert.Equal((UInt128)Rounds, debited!.Value.DebitsPosted);
-        Assert.Equal((ulong)Rounds, (await stores[1].GetHeadAsync(Token)).LogSize);
+        Assert.Equal((ulong)Rounds, (await Stores[1].GetHeadAsync(Token)).LogSize);
     }
 
     private static async Task<List<(Transfer Transfer, TransferEventResult Result)>> CallAsync(LedgerEngine engine, int seed, ManualResetEventSlim start)
@@ -165,7 +165,7 @@ public sealed class PostgresTwoNodeTests(PostgresStoreFixture fixture) : IClassF
 
     private async Task<List<(long LogIndex, UInt128 Id, ulong Timestamp)>> ReadLogAsync()
     {
-        await using var connection = new NpgsqlConnection(connectionString);
+        await using var connection = new NpgsqlConnection(Nodes.ConnectionString);
         await connection.OpenAsync(Token);
         await using var command = new NpgsqlCommand("SELECT log_index, id, timestamp FROM transfers ORDER BY log_index", connection);
         await using var reader = await command.ExecuteReaderAsync(Token);
