@@ -3,9 +3,16 @@ SHELL := /bin/bash
 DOTNET ?= dotnet
 CONFIGURATION ?= Release
 
-.PHONY: run test build restore bench clean
+.PHONY: run test build restore bench clean tools
 
-restore:
+# The chain tools from npm (anvil, forge, solc-js, OpenZeppelin), at the versions package-lock.json pins.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+tools: node_modules/.package-lock.json
+
+restore: tools
 	$(DOTNET) restore Ledger.sln
 
 build: restore
