@@ -35,6 +35,30 @@ for project in tests/*/*.csproj; do
     fi
 done
 
+# The contracts: a fresh compile must equal the committed artifacts, then forge's suites. forge ends with
+# "Ran N test suites in ...: X tests passed, Y failed, Z skipped (T total tests)"; its counts join the total.
+echo "== contracts: committed artifacts against a fresh compile"
+if ! bash contracts/scripts/check-artifacts.sh; then
+    echo "contracts/artifacts differ from a fresh compile: run node contracts/scripts/compile.mjs and commit"
+    status=1
+fi
+echo "== contracts: forge"
+forge_log="$(mktemp)"
+if ! bash contracts/scripts/forge-test.sh 2>&1 | tee "$forge_log"; then
+    status=1
+fi
+read -r forge_passed forge_failed forge_skipped < <(sed -E 's/\x1b\[[0-9;]*m//g' "$forge_log" | awk '
+    /^Ran [0-9]+ test suites?/ {
+        if (match($0, /[0-9]+ tests? passed/)) p = substr($0, RSTART, RLENGTH) + 0
+        if (match($0, /[0-9]+ failed/)) f = substr($0, RSTART, RLENGTH) + 0
+        if (match($0, /[0-9]+ skipped/)) s = substr($0, RSTART, RLENGTH) + 0
+    }
+    END { printf "%d %d %d\n", p, f, s }')
+rm -f "$forge_log"
+if [ "$forge_passed" -eq 0 ]; then
+    echo "forge ran no tests"; status=1
+fi
+
 # Each project ends with "Total tests: N" then "Passed: N", "Failed: N", "Skipped: N" lines (the ones
 # that are zero are left out by the runner).
 read -r passed failed skipped < <(awk '
@@ -44,8 +68,9 @@ read -r passed failed skipped < <(awk '
     in_summary && /^ *Skipped: *[0-9]+/ { sub(/.*Skipped: */, ""); s += $1; next }
     in_summary && /Total time:/ { in_summary = 0 }
     END { printf "%d %d %d\n", p, f, s }' "$log")
+passed=$((passed + forge_passed)); failed=$((failed + forge_failed)); skipped=$((skipped + forge_skipped))
 echo
-echo "Tests: ${passed} passed, ${failed} failed, ${skipped} skipped"
+echo "Tests: ${passed} passed, ${failed} failed, ${skipped} skipped (forge: ${forge_passed} passed, ${forge_failed} failed)"
 if [ "$failed" -ne 0 ] || [ "$passed" -eq 0 ]; then
     status=1
 fi

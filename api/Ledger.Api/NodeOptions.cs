@@ -1,3 +1,4 @@
+using Ledger.Api.Chain;
 using Ledger.Core.Storage;
 using Ledger.Silo.Leadership;
 using Ledger.Storage.Postgres;
@@ -55,6 +56,9 @@ public sealed class NodeOptions
 
     public NodeRole Role { get; set; } = NodeRole.All;
 
+    /// <summary>The chain: RPC endpoint, deployments, sending key, confirmations.</summary>
+    public ChainSettings Chain { get; } = new();
+
     /// <summary>
     /// Makes the system of record: PostgreSQL when <see cref="PostgresConnectionString"/> is set, else
     /// SQLite at <see cref="DatabasePath"/>. What it returns must also be the
@@ -105,6 +109,15 @@ public sealed class NodeOptions
         {
             options.Role = ParseRole(role);
         }
+
+        var rpc = Read(configuration, "LEDGER_CHAIN_RPC", "Ledger:ChainRpc");
+        options.Chain.Rpc = rpc is null ? null : ChainSettings.ParseRpc(rpc);
+        var contracts = Read(configuration, "LEDGER_CONTRACTS", "Ledger:Contracts");
+        options.Chain.Contracts = contracts is null ? null : ContractAddresses.Parse(contracts);
+        var chainKey = Read(configuration, "LEDGER_CHAIN_KEY", "Ledger:ChainKey");
+        options.Chain.Key = chainKey is null ? null : ChainSettings.ParseKey(chainKey);
+        var confirmations = Read(configuration, "LEDGER_CONFIRMATIONS", "Ledger:Confirmations");
+        options.Chain.Confirmations = confirmations is null ? null : ChainSettings.ParseConfirmations(confirmations);
 
         var lease = Read(configuration, "LEDGER_SILO_LEASE_SECONDS", "Ledger:SiloLeaseSeconds");
         if (lease is not null)
