@@ -84,6 +84,25 @@ public sealed class EthClient
         return block.BaseFeePerGas ?? BigInteger.Zero;
     }
 
+    /// <summary>The latest base fee and the suggested priority fee, read in one batch (one HTTP round trip).</summary>
+    public async Task<FeeInputs> GetFeeInputsAsync(CancellationToken cancellationToken)
+    {
+        var answers = await Rpc.BatchAsync(
+            [
+                JsonRpcRequest.Read("eth_getBlockByNumber", BlockTag.Latest.ToJson(), false),
+                JsonRpcRequest.Read("eth_maxPriorityFeePerGas"),
+            ],
+            cancellationToken);
+        var latest = answers[0].Result;
+        if (latest.ValueKind == JsonValueKind.Null)
+        {
+            throw new RpcTransportException("The node has no latest block.", transient: false);
+        }
+
+        var baseFee = RpcBlock.Read(latest).BaseFeePerGas ?? BigInteger.Zero;
+        return new FeeInputs(baseFee, RpcJson.Quantity(answers[1].Result, "eth_maxPriorityFeePerGas"));
+    }
+
     /// <summary>
     /// Sends a signed raw transaction and returns its hash. Sending the same bytes again is safe: it is the
     /// same transaction. When the node says it already has a transaction for this nonce, the answer counts
