@@ -55,7 +55,10 @@ public sealed class AbiFunction
         return new AbiFunction(name, inputs, [.. outputs.Select(o => new AbiParameter("", AbiType.Parse(o)))]);
     }
 
-    /// <summary>Calldata: the selector, then the arguments ABI-encoded.</summary>
+    /// <summary>
+    /// Calldata: the selector, then the arguments ABI-encoded. A single argument that is itself an object[] must be wrapped
+    /// (EncodeCall([array])), or C# params spreads it into several arguments.
+    /// </summary>
     public byte[] EncodeCall(params object?[] args)
     {
         ArgumentNullException.ThrowIfNull(args);
