@@ -19,6 +19,7 @@ interface Vm {
     function expectRevert(bytes calldata revertData) external;
     function expectEmit(bool checkTopic1, bool checkTopic2, bool checkTopic3, bool checkData, address emitter)
         external;
+    function expectEmit(bool checkTopic1, bool checkTopic2, bool checkTopic3, bool checkData) external;
     function recordLogs() external;
     function getRecordedLogs() external returns (Log[] memory logs);
     function snapshotGasLastCall(string calldata name) external returns (uint256 gasUsed);
