@@ -97,36 +97,11 @@ public sealed class ConfirmationTracker
         var confirmations = head - receipt.BlockNumber + 1;
         if (!receipt.Succeeded)
         {
-            var reason = await ReplayRevertReasonAsync(receipt, cancellationToken);
+            var (_, reason) = await RevertReplay.ReplayAsync(_eth, receipt, _knownErrors, cancellationToken);
             return new ConfirmationStatus(ConfirmationState.Failed, confirmations, receipt, reason);
         }
 
         var state = confirmations >= (ulong)FinalityDepth ? ConfirmationState.Final : ConfirmationState.Included;
         return new ConfirmationStatus(state, confirmations, receipt);
-    }
-
-    /// <summary>
-    /// Receipts carry no revert data, so the call is replayed by eth_call on the state before its block.
-    /// That state lacks the block's earlier transactions, so the replay can differ; the reason says so then.
-    /// </summary>
-    private async Task<string> ReplayRevertReasonAsync(RpcReceipt receipt, CancellationToken cancellationToken)
-    {
-        var transaction = await _eth.GetTransactionByHashAsync(receipt.TransactionHash, cancellationToken);
-        if (transaction is null || receipt.BlockNumber == 0)
-        {
-            return "reverted (the transaction could not be replayed)";
-        }
-
-        var call = new CallRequest(transaction.To, transaction.Input, transaction.From, transaction.Value, transaction.Gas);
-        try
-        {
-            await _eth.CallAsync(call, BlockTag.Number(receipt.BlockNumber - 1), cancellationToken);
-            return "reverted (the replay before its block did not revert)";
-        }
-        catch (JsonRpcException exception)
-        {
-            var decoded = exception.RevertData is { } data ? AbiErrors.TryDecode(data, _knownErrors) : null;
-            return decoded?.ToString() ?? exception.RpcMessage;
-        }
     }
 }
