@@ -10,7 +10,7 @@ public sealed class AbiError
         Name = name;
         Inputs = inputs;
         InputTypes = [.. inputs.Select(p => p.Type)];
-        Signature = $"{name}({string.Join(",", InputTypes.Select(t => t.CanonicalName))})";
+        Signature = AbiSignatureParser.Canonical(name, InputTypes);
         Selector = Keccak256.Hash(Signature)[..4];
     }
 

@@ -12,7 +12,7 @@ public sealed class AbiEvent
     {
         Name = name;
         Parameters = parameters;
-        Signature = $"{name}({string.Join(",", parameters.Select(p => p.Type.CanonicalName))})";
+        Signature = AbiSignatureParser.Canonical(name, [.. parameters.Select(p => p.Type)]);
         Topic0 = Keccak256.Hash(Signature);
     }
 

@@ -12,7 +12,7 @@ public sealed class AbiFunction
         Outputs = outputs;
         InputTypes = [.. inputs.Select(p => p.Type)];
         OutputTypes = [.. outputs.Select(p => p.Type)];
-        Signature = $"{name}({string.Join(",", InputTypes.Select(t => t.CanonicalName))})";
+        Signature = AbiSignatureParser.Canonical(name, InputTypes);
         Selector = Keccak256.Hash(Signature)[..4];
     }
 

@@ -11,6 +11,10 @@ internal sealed class AbiSignatureParser
 
     private AbiSignatureParser(string text) => _text = text;
 
+    /// <summary>The canonical signature that selectors and topics hash: "name(type1,type2)", canonical types, no spaces.</summary>
+    public static string Canonical(string name, IEnumerable<AbiType> types) =>
+        $"{name}({string.Join(",", types.Select(t => t.CanonicalName))})";
+
     public static AbiType ParseType(string text)
     {
         ArgumentNullException.ThrowIfNull(text);

@@ -27,12 +27,8 @@ public sealed record Eip1559Transaction(
     public SignedTransaction Sign(EthKey key)
     {
         var signature = TransactionFields.SignForTransaction(key, SigningHash());
-        var fields = Fields();
-        fields.Add(Rlp.EncodeUInt((ulong)signature.RecoveryId));
-        fields.Add(TransactionFields.Scalar(signature.R));
-        fields.Add(TransactionFields.Scalar(signature.S));
-        byte[] raw = [TypeByte, .. Rlp.EncodeList(fields)];
-        return new SignedTransaction(raw, Keccak256.Hash(raw));
+        var body = TransactionFields.SignedList(Fields(), signature.RecoveryId, signature);
+        return SignedTransaction.FromRaw([TypeByte, .. body]);
     }
 
     private List<byte[]> Fields()

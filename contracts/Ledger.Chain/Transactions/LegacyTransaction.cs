@@ -33,12 +33,7 @@ public sealed record LegacyTransaction(
     public SignedTransaction Sign(EthKey key)
     {
         var signature = TransactionFields.SignForTransaction(key, SigningHash());
-        var fields = Fields();
-        fields.Add(Rlp.EncodeUInt(V(signature.RecoveryId)));
-        fields.Add(TransactionFields.Scalar(signature.R));
-        fields.Add(TransactionFields.Scalar(signature.S));
-        var raw = Rlp.EncodeList(fields);
-        return new SignedTransaction(raw, Keccak256.Hash(raw));
+        return SignedTransaction.FromRaw(TransactionFields.SignedList(Fields(), V(signature.RecoveryId), signature));
     }
 
     private List<byte[]> Fields()

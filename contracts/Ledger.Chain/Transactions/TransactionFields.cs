@@ -10,6 +10,15 @@ internal static class TransactionFields
     /// <summary>The recipient: its 20 bytes, or the empty string for a contract creation.</summary>
     public static byte[] To(Address? to) => to is { } address ? Rlp.EncodeBytes(address.ToArray()) : Rlp.EmptyString;
 
+    /// <summary>rlp([...fields, v, r, s]): the unsigned fields followed by the signature.</summary>
+    public static byte[] SignedList(List<byte[]> fields, System.Numerics.BigInteger v, Signature signature)
+    {
+        fields.Add(Rlp.EncodeUInt(v));
+        fields.Add(Scalar(signature.R));
+        fields.Add(Scalar(signature.S));
+        return Rlp.EncodeList(fields);
+    }
+
     /// <summary>r or s as a minimal unsigned integer (leading zero bytes dropped), as the transaction formats require.</summary>
     public static byte[] Scalar(byte[] bigEndian32) =>
         Rlp.EncodeUInt(new System.Numerics.BigInteger(bigEndian32, isUnsigned: true, isBigEndian: true));
