@@ -1,3 +1,4 @@
+using Ledger.Api.Chain;
 using Ledger.Api.Endpoints;
 using Ledger.Api.Hosting;
 using Ledger.Api.Operations;
@@ -75,12 +76,15 @@ public static class NodeApp
         services.AddSingleton(new SiloLeaseOptions { Duration = options.SiloLeaseDuration });
         services.AddSingleton(engine);
         services.AddSingleton<ApiKeyCache>();
+        services.AddSingleton<ChainConnection>();
         services.AddSingleton<CurrencyDirectory>();
         services.AddSingleton<HttpMetrics>();
 
         // Registered first, so the ledger is up before the silo's services start and down after they stop.
         services.AddSingleton<LedgerLifetime>();
         services.AddHostedService(static provider => provider.GetRequiredService<LedgerLifetime>());
+        services.AddSingleton<ChainHost>();
+        services.AddHostedService(static provider => provider.GetRequiredService<ChainHost>());
         if (options.RunsSilo)
         {
             services.AddSilo();
@@ -144,6 +148,7 @@ public static class NodeApp
             v1.MapCurrencies();
             v1.MapAccounts();
             v1.MapTransfers();
+            v1.MapChain();
         }
 
         return app;

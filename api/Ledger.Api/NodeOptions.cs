@@ -60,6 +60,12 @@ public sealed class NodeOptions
     public ChainSettings Chain { get; } = new();
 
     /// <summary>
+    /// Whether the embedded node (role all, no <c>LEDGER_CHAIN_RPC</c>) starts a local anvil. Always true
+    /// for the real node; tests that are not about the chain turn it off.
+    /// </summary>
+    public bool StartLocalChain { get; set; } = true;
+
+    /// <summary>
     /// Makes the system of record: PostgreSQL when <see cref="PostgresConnectionString"/> is set, else
     /// SQLite at <see cref="DatabasePath"/>. What it returns must also be the
     /// <see cref="Ledger.Core.Directory.IDirectoryStore"/> and the <see cref="Ledger.Core.Cluster.ILeaseStore"/>.

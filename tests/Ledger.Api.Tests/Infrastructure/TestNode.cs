@@ -55,6 +55,9 @@ public sealed partial class TestNode : IAsyncDisposable
             options.Role = role;
             options.KeyOutput = keyOutput;
             options.ConfigureLogging = logging => logging.ClearProviders();
+
+            // Only the chain tests start a local anvil; they turn it back on.
+            options.StartLocalChain = false;
             configure?.Invoke(options);
         });
         using var timeout = new CancellationTokenSource(StartStopTimeout);
@@ -64,6 +67,9 @@ public sealed partial class TestNode : IAsyncDisposable
         node.OperatorKey = operatorKey ?? (await File.ReadAllTextAsync(Path.Combine(dataDirectory, "operator.key"))).Trim();
         return node;
     }
+
+    /// <summary>The node's services, for tests that look past the HTTP surface (the chain session, say).</summary>
+    public IServiceProvider Services => app.Services;
 
     /// <summary>A client with no credentials.</summary>
     public ApiClient Anonymous() => new(BaseAddress, null);
