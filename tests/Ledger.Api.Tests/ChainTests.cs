@@ -69,7 +69,7 @@ public sealed class ChainTests
     }
 
     [Fact]
-    public async Task A_node_without_a_chain_says_so_and_the_chain_needs_a_key()
+    public async Task A_node_without_a_chain_answers_503_chain_not_configured_and_401_to_anonymous_callers()
     {
         await using var node = await TestNode.StartAsync();
         using var anonymous = node.Anonymous();

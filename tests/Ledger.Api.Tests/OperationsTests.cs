@@ -41,6 +41,7 @@ public sealed class OperationsTests(NodeFixture fixture) : IClassFixture<NodeFix
             ("/v1/accounts/{id}/balances", "get"),
             ("/v1/transfers", "post"),
             ("/v1/transfers/{id}", "get"),
+            ("/v1/chain", "get"),
             ("/health/live", "get"),
             ("/health/ready", "get"),
             ("/metrics", "get"),
