@@ -6,8 +6,11 @@ CONFIGURATION ?= Release
 .PHONY: run test build restore bench clean tools
 
 # The chain tools from npm (anvil, forge, solc-js, OpenZeppelin), at the versions package-lock.json pins.
+# `npm install`, not `npm ci`: the lock cannot list the other platforms' binary packages of anvil and
+# forge (the registry here does not serve them all), and `npm ci` refuses such a lock; `npm install`
+# installs what the lock names and leaves it unchanged.
 node_modules/.package-lock.json: package.json package-lock.json
-	npm ci --no-audit --no-fund
+	npm install --no-audit --no-fund
 	@touch $@
 
 tools: node_modules/.package-lock.json
