@@ -3,6 +3,7 @@ using Ledger.Api.Chain;
 using Ledger.Api.Tests.Infrastructure;
 using Ledger.Chain.Abi;
 using Ledger.Chain.Crypto;
+using Ledger.Chain.Local;
 using Ledger.Chain.Rpc;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -60,6 +61,39 @@ public sealed class ChainTests
                 Assert.Equal(1UL, latest.TreeSize);
                 Assert.Equal(Hash32.FromBytes(Keccak256.Hash("a leaf")), latest.Root);
                 Assert.DoesNotContain(Directory.GetFiles(dataDirectory), static f => f.Contains(".stale-", StringComparison.Ordinal));
+            }
+        }
+        finally
+        {
+            TestNode.DeleteQuietly(dataDirectory);
+        }
+    }
+
+    [Fact]
+    public async Task An_anvil_left_running_by_a_killed_node_is_stopped_at_the_next_start_and_its_chain_kept()
+    {
+        var dataDirectory = TestNode.NewDataDirectory();
+        Directory.CreateDirectory(dataDirectory);
+        try
+        {
+            // What a node killed with SIGKILL leaves behind: its anvil still running, holding blocks it has
+            // not written to the state file yet, and the pid file naming it.
+            var orphan = await AnvilProcess.StartAsync(new AnvilOptions { StatePath = Path.Combine(dataDirectory, ChainHost.AnvilStateFileName) }, CancellationToken.None);
+            await using (orphan)
+            {
+                using (var rpc = new JsonRpcClient(new JsonRpcClientOptions { Endpoint = orphan.RpcUri }))
+                {
+                    await new AnvilControl(rpc).MineAsync(7, CancellationToken.None);
+                }
+
+                await File.WriteAllTextAsync(Path.Combine(dataDirectory, ChainHost.AnvilPidFileName), orphan.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+                await using var node = await TestNode.StartAsync(dataDirectory, configure: static o => o.StartLocalChain = true);
+                Assert.True(orphan.HasExited, "The orphaned anvil still runs.");
+                var session = node.Services.GetRequiredService<ChainConnection>().Session!;
+
+                // The orphan's seven blocks were saved as it stopped and loaded by the new anvil (which then deployed).
+                Assert.True(await session.Eth.GetBlockNumberAsync(CancellationToken.None) >= 7);
             }
         }
         finally

@@ -23,6 +23,10 @@ public sealed partial class ChainHost : IHostedService, IAsyncDisposable
     public const string AnvilStateFileName = "anvil-state.json";
     public const string DeploymentFileName = "chain.json";
     public const string NonceFileName = "chain-nonces.json";
+    public const string AnvilPidFileName = "anvil.pid";
+
+    /// <summary>How often a local anvil writes its state file besides at exit, so a crash loses at most this much.</summary>
+    public const int AnvilStateIntervalSeconds = 2;
 
     /// <summary>The port a local anvil prefers, so wallets and auditors find it where they expect; any free port otherwise.</summary>
     public const int PreferredAnvilPort = 8545;
@@ -54,11 +58,14 @@ public sealed partial class ChainHost : IHostedService, IAsyncDisposable
         Uri endpoint;
         if (local)
         {
+            await StopOrphanAnvilAsync(cancellationToken);
             anvil = await AnvilProcess.StartAsync(new AnvilOptions
             {
                 StatePath = Path.Combine(options.DataDirectory, AnvilStateFileName),
+                StateIntervalSeconds = AnvilStateIntervalSeconds,
                 Port = PortIsFree(PreferredAnvilPort) ? PreferredAnvilPort : null,
             }, cancellationToken);
+            await File.WriteAllTextAsync(AnvilPidPath, anvil.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture), cancellationToken);
             endpoint = anvil.RpcUri;
             LogAnvilStarted(logger, endpoint, anvil.ProcessId);
         }
@@ -97,7 +104,31 @@ public sealed partial class ChainHost : IHostedService, IAsyncDisposable
             // SIGTERM: anvil writes its state file as it exits, so anchors and deployments survive.
             await anvil.StopAsync(cancellationToken);
             await anvil.DisposeAsync();
+            File.Delete(AnvilPidPath);
         }
+    }
+
+    private string AnvilPidPath => Path.Combine(options.DataDirectory, AnvilPidFileName);
+
+    /// <summary>
+    /// A node killed without stopping leaves its anvil running, holding the newest chain state. Stopping it
+    /// with SIGTERM makes it write that state, which the new anvil then loads; and it can no longer
+    /// overwrite the state file later.
+    /// </summary>
+    private async Task StopOrphanAnvilAsync(CancellationToken cancellationToken)
+    {
+        if (!File.Exists(AnvilPidPath))
+        {
+            return;
+        }
+
+        if (int.TryParse(await File.ReadAllTextAsync(AnvilPidPath, cancellationToken), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var pid) &&
+            await AnvilProcess.StopOrphanAsync(pid, TimeSpan.FromSeconds(15), cancellationToken))
+        {
+            LogOrphanStopped(logger, pid);
+        }
+
+        File.Delete(AnvilPidPath);
     }
 
     private static EthKey ChooseKey(ChainSettings settings, bool local, ulong chainId)
@@ -185,6 +216,9 @@ public sealed partial class ChainHost : IHostedService, IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Local anvil started at {Endpoint} (process {ProcessId}).")]
     private static partial void LogAnvilStarted(ILogger logger, Uri endpoint, int processId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stopped anvil process {ProcessId}, left running by an earlier start of this node; its state was saved first.")]
+    private static partial void LogOrphanStopped(ILogger logger, int processId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Connected to chain {ChainId}; SettlementAnchor at {Anchor}.")]
     private static partial void LogConnected(ILogger logger, ulong chainId, string anchor);

@@ -122,6 +122,51 @@ public sealed partial class AnvilProcess : IAsyncDisposable
         await _process.WaitForExitAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Stops an anvil left running by a process that died without stopping it (its parent was killed):
+    /// SIGTERM, so it writes its state file first, then SIGKILL after <paramref name="timeout"/>. Does
+    /// nothing when <paramref name="processId"/> is not a live process named anvil. Returns whether one was stopped.
+    /// </summary>
+    public static async Task<bool> StopOrphanAsync(int processId, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        System.Diagnostics.Process orphan;
+        try
+        {
+            orphan = System.Diagnostics.Process.GetProcessById(processId);
+        }
+        catch (ArgumentException)
+        {
+            return false; // no such process
+        }
+
+        using (orphan)
+        {
+            if (orphan.HasExited || !string.Equals(orphan.ProcessName, "anvil", StringComparison.Ordinal))
+            {
+                return false;
+            }
+
+            if (PosixSignal.TryTerminate(processId))
+            {
+                using var grace = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                grace.CancelAfter(timeout);
+                try
+                {
+                    await orphan.WaitForExitAsync(grace.Token);
+                    return true;
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    // Still running: killed below.
+                }
+            }
+
+            orphan.Kill(entireProcessTree: true);
+            await orphan.WaitForExitAsync(cancellationToken);
+            return true;
+        }
+    }
+
     /// <summary>Kills anvil at once, as a crash would: no state is written on the way out.</summary>
     public async Task KillAsync(CancellationToken cancellationToken)
     {
