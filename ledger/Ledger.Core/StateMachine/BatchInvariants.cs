@@ -1,4 +1,5 @@
 using Ledger.Core.Domain;
+using Ledger.Core.Merkle;
 using Ledger.Core.Storage;
 
 namespace Ledger.Core.StateMachine;
@@ -66,6 +67,40 @@ internal static class BatchInvariants
             }
 
             previous = t.Timestamp;
+        }
+    }
+
+    /// <summary>
+    /// The tree grows with the log and nothing else: the extension covers exactly the new log size, its
+    /// right edge is that size's, and it completes exactly the nodes between the two sizes (each once).
+    /// </summary>
+    public static void AssertLogExtension(CommitBatch batch, MerkleExtension extension)
+    {
+        if (extension.Size != batch.NewHead.LogSize)
+        {
+            throw new LedgerInvariantException($"The Merkle tree was extended to {extension.Size} leaves, the log to {batch.NewHead.LogSize}.");
+        }
+
+        var edge = MerkleFrontier.Keys(extension.Size);
+        if (edge.Count != extension.Frontier.Count || !edge.SequenceEqual(extension.Frontier.Select(n => (n.Level, n.Index))))
+        {
+            throw new LedgerInvariantException($"The Merkle tree's right edge does not match a tree of {extension.Size} leaves.");
+        }
+
+        var expected = MerkleSubtrees.CompleteNodes(batch.NewHead.LogSize) - MerkleSubtrees.CompleteNodes(batch.PreviousHead.LogSize);
+        if ((ulong)extension.NewNodes.Count != expected)
+        {
+            throw new LedgerInvariantException($"{extension.NewNodes.Count} Merkle nodes were completed where {expected} were due.");
+        }
+
+        foreach (var node in extension.NewNodes)
+        {
+            // A node completed now ends past the old size and at or before the new one.
+            var end = (node.Index + 1) << node.Level;
+            if (node.Level < 1 || end <= batch.PreviousHead.LogSize || end > batch.NewHead.LogSize)
+            {
+                throw new LedgerInvariantException($"Merkle node ({node.Level}, {node.Index}) is not one the batch completes.");
+            }
         }
     }
 }

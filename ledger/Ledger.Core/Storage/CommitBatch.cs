@@ -1,4 +1,5 @@
 using Ledger.Core.Domain;
+using Ledger.Core.Merkle;
 
 namespace Ledger.Core.Storage;
 
@@ -17,6 +18,26 @@ public sealed class CommitBatch
     public required IReadOnlyList<PendingState> PendingCreated { get; init; }
     public required IReadOnlyList<PendingState> PendingUpdated { get; init; }
     public required IReadOnlyList<AccountBalance> BalancesRecorded { get; init; }
+
+    /// <summary>
+    /// The Merkle nodes of level 1 and above that <see cref="TransfersCreated"/> complete, appended to the
+    /// tree of <see cref="PreviousHead"/>'s log size (see <see cref="MerkleFrontier"/>).
+    /// </summary>
+    public IReadOnlyList<MerkleNode> MerkleNodes { get; init; } = [];
+
+    /// <summary>This batch with <paramref name="nodes"/> as its Merkle nodes.</summary>
+    public CommitBatch WithMerkleNodes(IReadOnlyList<MerkleNode> nodes) => new()
+    {
+        PreviousHead = PreviousHead,
+        NewHead = NewHead,
+        AccountsCreated = AccountsCreated,
+        AccountsUpdated = AccountsUpdated,
+        TransfersCreated = TransfersCreated,
+        PendingCreated = PendingCreated,
+        PendingUpdated = PendingUpdated,
+        BalancesRecorded = BalancesRecorded,
+        MerkleNodes = nodes,
+    };
 
     public bool IsEmpty =>
         AccountsCreated.Count == 0 && AccountsUpdated.Count == 0 && TransfersCreated.Count == 0 &&
