@@ -58,8 +58,11 @@ public interface ISettlementStore
     /// </summary>
     ValueTask<SettlementWrite> RecordAnchorSubmittedAsync(ulong seq, byte[]? replacedTxHash, SignedAnchor anchor, SettlementFence fence, CancellationToken cancellationToken);
 
-    /// <summary>Submitted with <paramref name="expectedTxHash"/> → anchored in the block of <paramref name="inclusion"/>.</summary>
-    ValueTask<SettlementWrite> RecordAnchorIncludedAsync(ulong seq, byte[] expectedTxHash, AnchorInclusion inclusion, SettlementFence fence, CancellationToken cancellationToken);
+    /// <summary>
+    /// Submitted with <paramref name="expectedTxHash"/> (or pending, when it is null: the head was found
+    /// already on chain) → anchored in the block of <paramref name="inclusion"/>.
+    /// </summary>
+    ValueTask<SettlementWrite> RecordAnchorIncludedAsync(ulong seq, byte[]? expectedTxHash, AnchorInclusion inclusion, SettlementFence fence, CancellationToken cancellationToken);
 
     /// <summary>Anchored with <paramref name="txHash"/> → final.</summary>
     ValueTask<SettlementWrite> RecordAnchorFinalAsync(ulong seq, byte[] txHash, SettlementFence fence, CancellationToken cancellationToken);
