@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Ledger.Core.Domain;
+using Ledger.Core.Merkle;
 using Ledger.Core.Storage;
 
 namespace Ledger.Bench;
@@ -96,6 +97,9 @@ internal sealed class ProfilingStore(ILedgerStore inner) : ILedgerStore
 
         public ValueTask<IReadOnlyList<PendingState>> LoadExpiredPendingAsync(ulong now, int limit, CancellationToken cancellationToken) =>
             inner.LoadExpiredPendingAsync(now, limit, cancellationToken);
+
+        public ValueTask<IReadOnlyList<MerkleNode>> LoadMerkleFrontierAsync(ulong size, CancellationToken cancellationToken) =>
+            inner.LoadMerkleFrontierAsync(size, cancellationToken);
 
         public async ValueTask CommitAsync(CommitBatch batch, CancellationToken cancellationToken)
         {

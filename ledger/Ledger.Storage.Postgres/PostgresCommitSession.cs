@@ -1,5 +1,6 @@
 using Ledger.Core.Codec;
 using Ledger.Core.Domain;
+using Ledger.Core.Merkle;
 using Ledger.Core.Storage;
 using Npgsql;
 using NpgsqlTypes;
@@ -122,6 +123,12 @@ internal sealed class PostgresCommitSession : ICommitSession
         return expired;
     }
 
+    public async ValueTask<IReadOnlyList<MerkleNode>> LoadMerkleFrontierAsync(ulong size, CancellationToken cancellationToken)
+    {
+        await using var command = Command(string.Empty);
+        return await PostgresMerkleNodes.ReadFrontierAsync(command, size, cancellationToken);
+    }
+
     public async ValueTask CommitAsync(CommitBatch batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
@@ -135,6 +142,7 @@ internal sealed class PostgresCommitSession : ICommitSession
         // Inserts first: a pending transfer created and resolved in one batch is updated after its row exists.
         await CopyAccountsAsync(batch.AccountsCreated, cancellationToken);
         await CopyTransfersAsync(batch.TransfersCreated, batch.PreviousHead.LogSize, cancellationToken);
+        await PostgresMerkleNodes.WriteAsync(connection, batch.MerkleNodes, cancellationToken);
         await CopyPendingAsync(batch.PendingCreated, cancellationToken);
         await CopyBalancesAsync(batch.BalancesRecorded, cancellationToken);
         await UpdateAsync(batch, cancellationToken);

@@ -1,5 +1,6 @@
 using Ledger.Core.Codec;
 using Ledger.Core.Domain;
+using Ledger.Core.Merkle;
 using Ledger.Core.Storage;
 using Microsoft.Data.Sqlite;
 
@@ -99,6 +100,11 @@ internal sealed class SqliteCommitSession : ICommitSession
         return ValueTask.FromResult<IReadOnlyList<PendingState>>(expired);
     }
 
+    public ValueTask<IReadOnlyList<MerkleNode>> LoadMerkleFrontierAsync(ulong size, CancellationToken cancellationToken) =>
+        transaction is null
+            ? throw new InvalidOperationException("The session is not open.")
+            : ValueTask.FromResult(SqliteMerkleNodes.ReadFrontier(connection, size));
+
     public ValueTask CommitAsync(CommitBatch batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
@@ -110,6 +116,7 @@ internal sealed class SqliteCommitSession : ICommitSession
         WriteAccounts(batch.AccountsCreated, insert: true);
         WriteAccounts(batch.AccountsUpdated, insert: false);
         WriteTransfers(batch.TransfersCreated, batch.PreviousHead.LogSize);
+        SqliteMerkleNodes.Write(connection, batch.MerkleNodes);
         WritePending(batch.PendingCreated, "INSERT INTO pending_transfers (id, status, expires_at, resolved_at) VALUES ($id, $status, $expires, $resolved)");
         WritePending(batch.PendingUpdated, "UPDATE pending_transfers SET status = $status, expires_at = $expires, resolved_at = $resolved WHERE id = $id");
         WriteBalances(batch.BalancesRecorded);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Threading.Channels;
 using Ledger.Core.Domain;
+using Ledger.Core.Merkle;
 using Ledger.Core.StateMachine;
 using Ledger.Core.Storage;
 
@@ -196,7 +197,7 @@ public sealed class LedgerEngine : IAsyncDisposable
             execution = LedgerStateMachine.Execute(set, requests, session.Head, NowNanoseconds());
             if (!execution.Batch.IsEmpty)
             {
-                await session.CommitAsync(execution.Batch, cancellationToken);
+                await session.CommitAsync(await AppendToTreeAsync(session, execution.Batch, cancellationToken), cancellationToken);
             }
         }
         catch (LedgerInvariantException)
@@ -247,7 +248,7 @@ public sealed class LedgerEngine : IAsyncDisposable
             var execution = LedgerStateMachine.Expire(set, expired, session.Head, now);
             if (!execution.Batch.IsEmpty)
             {
-                await session.CommitAsync(execution.Batch, cancellationToken);
+                await session.CommitAsync(await AppendToTreeAsync(session, execution.Batch, cancellationToken), cancellationToken);
             }
 
             var count = (int)execution.Outcomes[0];
@@ -263,6 +264,23 @@ public sealed class LedgerEngine : IAsyncDisposable
         {
             work.Completion.TrySetException(exception);
         }
+    }
+
+    /// <summary>
+    /// The batch with the Merkle nodes its transfers complete, so the tree is written in the same
+    /// transaction as the log it covers. Only the right edge of the current tree is read (at most 64 nodes).
+    /// </summary>
+    private static async ValueTask<CommitBatch> AppendToTreeAsync(ICommitSession session, CommitBatch batch, CancellationToken cancellationToken)
+    {
+        if (batch.TransfersCreated.Count == 0)
+        {
+            return batch;
+        }
+
+        var frontier = await session.LoadMerkleFrontierAsync(batch.PreviousHead.LogSize, cancellationToken);
+        var extension = MerkleFrontier.Extend(batch.PreviousHead.LogSize, frontier, LogLeaves.Hash(batch.TransfersCreated));
+        BatchInvariants.AssertLogExtension(batch, extension);
+        return batch.WithMerkleNodes(extension.NewNodes);
     }
 
     private static void Fail(List<Work> batch, Exception exception)

@@ -1,4 +1,5 @@
 using Ledger.Core.Domain;
+using Ledger.Core.Merkle;
 
 namespace Ledger.Core.Storage;
 
@@ -23,6 +24,12 @@ public interface ICommitSession : IAsyncDisposable
 
     /// <summary>Pending transfers still pending whose expiry is at or before <paramref name="now"/>, oldest expiry first.</summary>
     ValueTask<IReadOnlyList<PendingState>> LoadExpiredPendingAsync(ulong now, int limit, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The right edge of the log's tree of <paramref name="size"/> leaves: the perfect subtrees of
+    /// <see cref="MerkleFrontier.Keys"/>, in that order, with their hashes (level 0 being a leaf hash).
+    /// </summary>
+    ValueTask<IReadOnlyList<MerkleNode>> LoadMerkleFrontierAsync(ulong size, CancellationToken cancellationToken);
 
     /// <summary>Writes the batch and commits the transaction durably.</summary>
     ValueTask CommitAsync(CommitBatch batch, CancellationToken cancellationToken);

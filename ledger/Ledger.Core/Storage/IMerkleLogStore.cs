@@ -7,6 +7,9 @@ namespace Ledger.Core.Storage;
 /// </summary>
 public interface IMerkleLogStore
 {
+    /// <summary>The most records one <see cref="GetLogRecordsAsync"/> returns.</summary>
+    const int LogRecordsPageMax = 8192;
+
     /// <summary>The head as committed; a node exists exactly when its last leaf is below the head's log size.</summary>
     ValueTask<LedgerHead> GetHeadAsync(CancellationToken cancellationToken);
 
