@@ -85,10 +85,8 @@ internal static class PostgresSchema
             expires_at timestamptz NOT NULL);
         """,
         PostgresMerkleNodes.Migration,
+        PostgresSettlementSchema.Migration,
     ];
-
-    /// <summary>The migration that adds merkle_nodes; after its SQL, the tree of any log already committed is built.</summary>
-    private const int MerkleNodesVersion = 2;
 
     public static int Latest => Migrations.Length;
 
@@ -104,17 +102,13 @@ internal static class PostgresSchema
             for (var version = applied + 1; version <= Migrations.Length; version++)
             {
                 await ExecuteAsync(connection, Migrations[version - 1], cancellationToken);
-                if (version == MerkleNodesVersion)
-                {
-                    await PostgresMerkleNodes.BackfillAsync(connection, cancellationToken);
-                }
-
                 await using var record = new NpgsqlCommand("INSERT INTO schema_migrations (version) VALUES ($1)", connection);
                 record.Parameters.Add(new NpgsqlParameter<int> { TypedValue = version });
                 await record.ExecuteNonQueryAsync(cancellationToken);
             }
         }
 
+        await PostgresMerkleNodes.EnsureTreeAsync(connection, cancellationToken);
         await SeedCurrenciesAsync(connection, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }

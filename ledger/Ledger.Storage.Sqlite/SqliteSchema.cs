@@ -79,10 +79,8 @@ internal static class SqliteSchema
             expires_at INTEGER NOT NULL) WITHOUT ROWID;
         """,
         SqliteMerkleNodes.Migration,
+        SqliteSettlementSchema.Migration,
     ];
-
-    /// <summary>The migration that adds merkle_nodes; after its SQL, the tree of any log already committed is built.</summary>
-    private const int MerkleNodesVersion = 3;
 
     public static int Latest => Migrations.Length;
 
@@ -110,11 +108,6 @@ internal static class SqliteSchema
             migrate.Transaction = transaction;
             migrate.CommandText = Migrations[version - 1];
             migrate.ExecuteNonQuery();
-            if (version == MerkleNodesVersion)
-            {
-                SqliteMerkleNodes.Backfill(connection, transaction);
-            }
-
             using var record = connection.CreateCommand();
             record.Transaction = transaction;
             record.CommandText = "INSERT INTO schema_migrations VALUES ($v, $at)";

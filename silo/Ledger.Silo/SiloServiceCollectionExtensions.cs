@@ -1,4 +1,5 @@
 using Ledger.Silo.Leadership;
+using Ledger.Silo.Settlement;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -20,6 +21,10 @@ public static class SiloServiceCollectionExtensions
         services.AddHostedService(static provider => provider.GetRequiredService<LeaderElection>());
         services.AddSingleton<ExpiryPulseService>();
         services.AddHostedService(static provider => provider.GetRequiredService<ExpiryPulseService>());
+        services.TryAddSingleton<SettlementOptions>();
+        services.TryAddSingleton<IAnchorChainSource, NoAnchorChain>();
+        services.AddSingleton<SettlementPipeline>();
+        services.AddHostedService(static provider => provider.GetRequiredService<SettlementPipeline>());
         return services;
     }
 }

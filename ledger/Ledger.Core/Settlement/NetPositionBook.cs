@@ -15,10 +15,16 @@ namespace Ledger.Core.Settlement;
 public sealed class NetPositionBook
 {
     private readonly Dictionary<(UInt128 Participant, uint Ledger), BigInteger> nets = [];
-    private ulong? nextLogIndex;
+    private ulong nextLogIndex;
+
+    /// <summary>A book for the run that starts at <paramref name="firstLogIndex"/>.</summary>
+    public NetPositionBook(ulong firstLogIndex) => nextLogIndex = firstLogIndex;
 
     /// <summary>How many transfers have been added.</summary>
     public long TransfersSeen { get; private set; }
+
+    /// <summary>The log index the next transfer must have: one past the last added.</summary>
+    public ulong NextLogIndex => nextLogIndex;
 
     /// <summary>Whether a committed transfer moved posted money.</summary>
     public static bool MovesPostedMoney(in Transfer transfer) =>
@@ -27,9 +33,9 @@ public sealed class NetPositionBook
     /// <summary>Adds the next transfer of the run; transfers must come in log order without gaps.</summary>
     public void Add(in OwnedTransfer owned)
     {
-        if (nextLogIndex is { } expected && owned.LogIndex != expected)
+        if (owned.LogIndex != nextLogIndex)
         {
-            throw new LedgerInvariantException($"Netting expected log index {expected} and was given {owned.LogIndex}: the run has a gap or is out of order.");
+            throw new LedgerInvariantException($"Netting expected log index {nextLogIndex} and was given {owned.LogIndex}: the run has a gap or is out of order.");
         }
 
         nextLogIndex = owned.LogIndex + 1;
