@@ -10,6 +10,7 @@ using Ledger.Core.Directory;
 using Ledger.Core.Storage;
 using Ledger.Silo;
 using Ledger.Silo.Leadership;
+using Ledger.Silo.Settlement;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.Features;
 
@@ -87,6 +88,8 @@ public static class NodeApp
         services.AddHostedService(static provider => provider.GetRequiredService<ChainHost>());
         if (options.RunsSilo)
         {
+            services.AddSingleton(new SettlementOptions { Interval = options.SettlementInterval });
+            services.AddSingleton<IAnchorChainSource, SiloAnchorChain>();
             services.AddSilo();
         }
 

@@ -56,6 +56,9 @@ public sealed class NodeOptions
 
     public NodeRole Role { get; set; } = NodeRole.All;
 
+    /// <summary>The settlement cutoff interval (<c>LEDGER_SETTLEMENT_INTERVAL_SECONDS</c>).</summary>
+    public TimeSpan SettlementInterval { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>The chain: RPC endpoint, deployments, sending key, confirmations.</summary>
     public ChainSettings Chain { get; } = new();
 
@@ -131,8 +134,23 @@ public sealed class NodeOptions
             options.SiloLeaseDuration = ParseLeaseSeconds(lease);
         }
 
+        var interval = Read(configuration, "LEDGER_SETTLEMENT_INTERVAL_SECONDS", "Ledger:SettlementIntervalSeconds");
+        if (interval is not null)
+        {
+            options.SettlementInterval = ParseSettlementIntervalSeconds(interval);
+        }
+
         return options;
     }
+
+    public const int SettlementIntervalSecondsMax = 86_400;
+
+    public static TimeSpan ParseSettlementIntervalSeconds(string text) =>
+        int.TryParse(text.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds) &&
+        seconds is >= 1 and <= SettlementIntervalSecondsMax
+            ? TimeSpan.FromSeconds(seconds)
+            : throw new NodeConfigurationException(
+                $"LEDGER_SETTLEMENT_INTERVAL_SECONDS is '{text}'; it must be a whole number of seconds from 1 to {SettlementIntervalSecondsMax}.");
 
     public static NodeRole ParseRole(string text) => text.Trim().ToLowerInvariant() switch
     {
@@ -172,6 +190,11 @@ public sealed class NodeOptions
         if (SiloLeaseDuration < TimeSpan.FromSeconds(SiloLeaseSecondsMin) || SiloLeaseDuration > TimeSpan.FromSeconds(SiloLeaseSecondsMax))
         {
             throw new NodeConfigurationException($"The silo lease must last {SiloLeaseSecondsMin} to {SiloLeaseSecondsMax} seconds.");
+        }
+
+        if (SettlementInterval <= TimeSpan.Zero || SettlementInterval > TimeSpan.FromSeconds(SettlementIntervalSecondsMax))
+        {
+            throw new NodeConfigurationException($"The settlement interval must be positive and at most {SettlementIntervalSecondsMax} seconds.");
         }
 
         if (string.IsNullOrWhiteSpace(Urls))
