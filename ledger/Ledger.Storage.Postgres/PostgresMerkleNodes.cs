@@ -114,10 +114,34 @@ internal static class PostgresMerkleNodes
     }
 
     /// <summary>
-    /// Builds the tree of a log committed before merkle_nodes existed, inside the migration's transaction:
-    /// records are read in order, a chunk at a time, and only the right edge is kept between chunks.
+    /// At start, in the migrations' transaction (so under their advisory lock, one node at a time): a log
+    /// committed before merkle_nodes existed (nodes due, none stored) gets its tree built now; then the right
+    /// edge of the committed log must be complete, or the store refuses to start rather than extend a tree
+    /// with holes.
     /// </summary>
-    public static async Task BackfillAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    public static async Task EnsureTreeAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        ulong logSize;
+        bool anyStored;
+        await using (var state = new NpgsqlCommand($"{PostgresCommitSession.ReadHeadSql}; SELECT EXISTS (SELECT 1 FROM merkle_nodes)", connection))
+        {
+            await using var reader = await state.ExecuteReaderAsync(cancellationToken);
+            logSize = (await PostgresCommitSession.ReadHeadAsync(reader, cancellationToken)).LogSize;
+            await reader.NextResultAsync(cancellationToken);
+            anyStored = await reader.ReadAsync(cancellationToken) && reader.GetBoolean(0);
+        }
+
+        if (MerkleSubtrees.CompleteNodes(logSize) > 0 && !anyStored)
+        {
+            await BackfillAsync(connection, logSize, cancellationToken);
+        }
+
+        await using var command = new NpgsqlCommand { Connection = connection };
+        await ReadFrontierAsync(command, logSize, cancellationToken);
+    }
+
+    /// <summary>Builds the whole tree from the records, in order, a chunk at a time, keeping only the right edge between chunks.</summary>
+    private static async Task BackfillAsync(NpgsqlConnection connection, ulong logSize, CancellationToken cancellationToken)
     {
         IReadOnlyList<MerkleNode> frontier = [];
         ulong size = 0;
@@ -150,9 +174,6 @@ internal static class PostgresMerkleNodes
             (size, frontier) = (extension.Size, extension.Frontier);
         }
 
-        await using var head = new NpgsqlCommand(PostgresCommitSession.ReadHeadSql, connection);
-        await using var headReader = await head.ExecuteReaderAsync(cancellationToken);
-        var logSize = (await PostgresCommitSession.ReadHeadAsync(headReader, cancellationToken)).LogSize;
         if (size != logSize)
         {
             throw new InvalidOperationException($"The log holds {size} transfers in order from index 0, but its head says {logSize}.");

@@ -55,6 +55,7 @@ public sealed partial class SqliteLedgerStore : ILedgerStore
             // per 8,189-transfer commit). The page size only takes effect on a new database.
             Execute(connection, "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=OFF; PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;");
             SqliteSchema.Apply(connection);
+            SqliteMerkleNodes.EnsureTree(connection);
             SeedCurrencies(connection);
             writer = connection;
         }

@@ -99,10 +99,31 @@ internal static class SqliteMerkleNodes
     }
 
     /// <summary>
-    /// Builds the tree of a log committed before merkle_nodes existed, inside the migration's transaction:
-    /// records are read in order, a chunk at a time, and only the right edge is kept between chunks.
+    /// At start, after the migrations: a log committed before merkle_nodes existed (nodes due, none stored)
+    /// gets its tree built now; then the right edge of the committed log must be complete, or the store
+    /// refuses to start rather than extend a tree with holes.
     /// </summary>
-    public static void Backfill(SqliteConnection connection, SqliteTransaction transaction)
+    public static void EnsureTree(SqliteConnection connection)
+    {
+        using var transaction = connection.BeginTransaction(deferred: false);
+        var logSize = SqliteLedgerStore.ReadHead(connection, transaction).LogSize;
+        if (MerkleSubtrees.CompleteNodes(logSize) > 0 && !AnyStored(connection))
+        {
+            Backfill(connection, transaction);
+        }
+
+        ReadFrontier(connection, logSize);
+        transaction.Commit();
+    }
+
+    private static bool AnyStored(SqliteConnection connection)
+    {
+        using var any = new RawStatement(connection, "SELECT 1 FROM merkle_nodes LIMIT 1");
+        return any.Read();
+    }
+
+    /// <summary>Builds the whole tree from the records, in order, a chunk at a time, keeping only the right edge between chunks.</summary>
+    private static void Backfill(SqliteConnection connection, SqliteTransaction transaction)
     {
         IReadOnlyList<MerkleNode> frontier = [];
         ulong size = 0;
