@@ -28,6 +28,9 @@ public sealed partial class ChainHost : IHostedService, IAsyncDisposable
     /// <summary>How often a local anvil writes its state file besides at exit, so a crash loses at most this much.</summary>
     public const int AnvilStateIntervalSeconds = 2;
 
+    /// <summary>The local chain's block interval.</summary>
+    public const int AnvilBlockTimeSeconds = 1;
+
     /// <summary>The port a local anvil prefers, so wallets and auditors find it where they expect; any free port otherwise.</summary>
     public const int PreferredAnvilPort = 8545;
 
@@ -63,6 +66,9 @@ public sealed partial class ChainHost : IHostedService, IAsyncDisposable
             {
                 StatePath = Path.Combine(options.DataDirectory, AnvilStateFileName),
                 StateIntervalSeconds = AnvilStateIntervalSeconds,
+
+                // Blocks keep coming without traffic, so an anchor reaches its confirmations on an idle chain.
+                BlockTimeSeconds = AnvilBlockTimeSeconds,
                 Port = PortIsFree(PreferredAnvilPort) ? PreferredAnvilPort : null,
             }, cancellationToken);
             await File.WriteAllTextAsync(AnvilPidPath, anvil.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture), cancellationToken);

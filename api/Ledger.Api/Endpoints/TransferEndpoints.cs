@@ -106,18 +106,29 @@ public static class TransferEndpoints
             return Problems.NotFound($"There is no transfer with id {id}.");
         }
 
-        var transfer = stored.Value.Transfer;
-        if (!caller.ReadsEverything)
+        if (!await MayReadAsync(caller, stored.Value.Transfer, store, cancellationToken))
         {
-            var debit = await store.GetAccountAsync(transfer.DebitAccountId, cancellationToken);
-            var credit = await store.GetAccountAsync(transfer.CreditAccountId, cancellationToken);
-            if (!Access.MayRead(caller, debit?.UserData128 ?? UInt128.Zero, credit?.UserData128 ?? UInt128.Zero))
-            {
-                return Problems.Forbidden("forbidden", "Only the operator, auditors and the owners of the transfer's accounts may read it.");
-            }
+            return Problems.Forbidden("forbidden", "Only the operator, auditors and the owners of the transfer's accounts may read it.");
         }
 
-        return TypedResults.Ok(await ViewAsync(stored.Value, WireFormat.Nanoseconds(clock.GetUtcNow()), currencies, cancellationToken));
+        var view = await ViewAsync(stored.Value, WireFormat.Nanoseconds(clock.GetUtcNow()), currencies, cancellationToken);
+        var batch = store is ISettlementStore settlements ? await settlements.FindSettlementOfLogIndexAsync(stored.Value.LogIndex, cancellationToken) : null;
+        return TypedResults.Ok(view with { SettlementSeq = batch?.Seq });
+    }
+
+    /// <summary>The operator and auditors read every transfer; others only those touching an account they own.</summary>
+    public static async ValueTask<bool> MayReadAsync(Caller caller, Transfer transfer, ILedgerStore store, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        ArgumentNullException.ThrowIfNull(store);
+        if (caller.ReadsEverything)
+        {
+            return true;
+        }
+
+        var debit = await store.GetAccountAsync(transfer.DebitAccountId, cancellationToken);
+        var credit = await store.GetAccountAsync(transfer.CreditAccountId, cancellationToken);
+        return Access.MayRead(caller, debit?.UserData128 ?? UInt128.Zero, credit?.UserData128 ?? UInt128.Zero);
     }
 
     public static async ValueTask<TransferResponse> ViewAsync(StoredTransfer stored, ulong nowNanoseconds, CurrencyDirectory currencies, CancellationToken cancellationToken)
