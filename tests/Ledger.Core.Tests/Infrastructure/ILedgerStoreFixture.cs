@@ -22,4 +22,10 @@ public interface ILedgerStoreFixture
     /// initialised, so its migrations run again over an existing schema. The caller disposes it.
     /// </summary>
     Task<ILedgerStore> OpenAgainAsync(ILedgerStore store, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="sql"/> directly on the database of <paramref name="store"/> (which this fixture
+    /// made), behind the store's back: for tests that damage or age a database on purpose.
+    /// </summary>
+    Task ExecuteSqlAsync(ILedgerStore store, string sql, CancellationToken cancellationToken);
 }

@@ -75,6 +75,20 @@ public sealed class PostgresStoreFixture : ILedgerStoreFixture, IAsyncLifetime
         return OpenAsync(connectionString, cancellationToken);
     }
 
+    public async Task ExecuteSqlAsync(ILedgerStore store, string sql, CancellationToken cancellationToken)
+    {
+        string connectionString;
+        lock (gate)
+        {
+            connectionString = storeConnectionStrings[store];
+        }
+
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     /// <summary>A new, empty database no store has initialised yet, dropped with the fixture. Returns its connection string.</summary>
     public async Task<string> NewDatabaseConnectionStringAsync(CancellationToken cancellationToken) =>
         ConnectionString(await NewDatabaseAsync(cancellationToken), schema: null);

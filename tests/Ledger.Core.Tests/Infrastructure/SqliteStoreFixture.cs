@@ -1,5 +1,6 @@
 using Ledger.Core.Storage;
 using Ledger.Storage.Sqlite;
+using Microsoft.Data.Sqlite;
 
 namespace Ledger.Core.Tests.Infrastructure;
 
@@ -18,6 +19,15 @@ public sealed class SqliteStoreFixture : ILedgerStoreFixture, IDisposable
 
     public Task<ILedgerStore> OpenAgainAsync(ILedgerStore store, CancellationToken cancellationToken) =>
         OpenAsync(((SqliteLedgerStore)store).DatabasePath, cancellationToken);
+
+    public async Task ExecuteSqlAsync(ILedgerStore store, string sql, CancellationToken cancellationToken)
+    {
+        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = ((SqliteLedgerStore)store).DatabasePath, Pooling = false }.ToString());
+        await connection.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
 
     private static Task<ILedgerStore> OpenAsync(string path, CancellationToken cancellationToken) =>
         StoreStart.InitializedAsync(new SqliteLedgerStore(path), cancellationToken);
