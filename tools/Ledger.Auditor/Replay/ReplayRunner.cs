@@ -10,8 +10,8 @@ namespace Ledger.Auditor.Replay;
 /// <summary>
 /// Replays the whole log: hashes every record the API serves, in order, into a running tree; at each
 /// settlement compares the root at its tree size with the settlement's root and with the head the contract
-/// holds at that seq (read at a confirmed block); and checks every anchored head against the one before with
-/// a consistency proof from the API verified against the two on-chain roots. Stops at the first divergence.
+/// holds for that size (read at a confirmed block); and checks every anchored head against the one before
+/// with a consistency proof from the API verified against the two on-chain roots. Stops at the first divergence.
 /// </summary>
 internal sealed class ReplayRunner
 {
@@ -27,8 +27,11 @@ internal sealed class ReplayRunner
     private ulong _consistencyVerified;
     private ulong _total;
 
-    /// <summary>The last head read from the contract, or null before the first; null again once the contract runs out.</summary>
+    /// <summary>The last head matched on the contract, or null before the first.</summary>
     private AnchorRecord? _previousAnchor;
+
+    /// <summary>The contract's next seq to match; its sequence numbers start at 1.</summary>
+    private ulong _chainSeq = 1;
     private bool _chainExhausted;
 
     public ReplayRunner(ILedgerApi api, AnchorReader chain, ReplayOptions options, IReplayProgress progress)
@@ -55,7 +58,6 @@ internal sealed class ReplayRunner
         }
 
         var block = await _chain.ConfirmedBlockAsync(_options.Confirmations, cancellationToken);
-        AnchorHead? latest = null;
         if (block is null)
         {
             _chainExhausted = true;
@@ -63,21 +65,14 @@ internal sealed class ReplayRunner
         }
         else
         {
-            latest = await _chain.LatestAsync(info.AnchorContract, block, cancellationToken);
-            GrowTotal(latest.TreeSize);
+            GrowTotal((await _chain.LatestAsync(info.AnchorContract, block, cancellationToken)).TreeSize);
         }
 
-        var (lastSeq, divergence) = await ReplaySettlementsAsync(info.AnchorContract, block, cancellationToken);
-        if (divergence is null && latest is not null && latest.Seq > lastSeq)
-        {
-            divergence = new Divergence(
-                latest.Seq, "settlements listed by the API", null, null, $"every anchored seq up to {latest.Seq} (the contract's latest)", $"settlements up to {lastSeq}");
-        }
-
-        return Report(divergence);
+        var (lastSeq, lastSize, divergence) = await ReplaySettlementsAsync(info.AnchorContract, block, cancellationToken);
+        return Report(divergence ?? await UnlistedAnchorAsync(info.AnchorContract, block, lastSeq, lastSize, cancellationToken));
     }
 
-    private async Task<(ulong LastSeq, Divergence? Divergence)> ReplaySettlementsAsync(Address contract, ConfirmedBlock? block, CancellationToken cancellationToken)
+    private async Task<(ulong LastSeq, ulong LastSize, Divergence? Divergence)> ReplaySettlementsAsync(Address contract, ConfirmedBlock? block, CancellationToken cancellationToken)
     {
         ulong lastSeq = 0;
         ulong previousSize = 0;
@@ -86,7 +81,7 @@ internal sealed class ReplayRunner
             var page = await _api.GetSettlementsAsync(lastSeq, _options.SettlementPageSize, cancellationToken);
             if (page.Count == 0)
             {
-                return (lastSeq, null);
+                return (lastSeq, previousSize, null);
             }
 
             foreach (var settlement in page)
@@ -96,7 +91,7 @@ internal sealed class ReplayRunner
                     ?? await CompareAnchorAsync(settlement, contract, block, cancellationToken);
                 if (divergence is not null)
                 {
-                    return (lastSeq, divergence);
+                    return (lastSeq, previousSize, divergence);
                 }
 
                 _settlements++;
@@ -158,9 +153,11 @@ internal sealed class ReplayRunner
     }
 
     /// <summary>
-    /// Compares the head the contract holds at this seq with the recomputed one, and proves it consistent
-    /// with the head before. The first seq the contract does not hold (yet) ends the on-chain comparison:
-    /// sequence numbers are consecutive, so no later one is held either.
+    /// Matches the contract's heads to settlements by tree size, in order: the next head the contract holds
+    /// (its seq counted on chain, which the node may number apart from its settlements) must end at this
+    /// settlement's size, or at a later one when this settlement was not anchored on its own; a head at a size
+    /// no settlement ends at is a divergence. A matched head's root must be the recomputed one, and it must be
+    /// consistent with the head before. The contract running out ends the on-chain comparison.
     /// </summary>
     private async Task<Divergence?> CompareAnchorAsync(Settlement settlement, Address contract, ConfirmedBlock? block, CancellationToken cancellationToken)
     {
@@ -169,34 +166,67 @@ internal sealed class ReplayRunner
             return null;
         }
 
-        var held = await _chain.AnchorAsync(contract, settlement.Seq, block, cancellationToken);
+        var held = await _chain.AnchorAsync(contract, _chainSeq, block, cancellationToken);
         if (held.TreeSize == 0)
         {
             _chainExhausted = true;
             if (settlement.IsAnchored)
             {
-                _notes.Add($"settlement {settlement.Seq} is {settlement.AnchorStatus} by the API but not yet in the contract at block {block.Number} ({block.Confirmations} confirmations); on-chain comparison stopped there");
+                _notes.Add($"settlement {settlement.Seq} is {settlement.AnchorStatus} by the API but the contract holds no anchors({_chainSeq}) at block {block.Number} ({block.Confirmations} confirmations); on-chain comparison stopped there");
             }
 
             return null;
         }
 
-        _anchorsCompared++;
+        var where = $"contract anchors({_chainSeq}) at block {block.Number}";
+        if (held.TreeSize > settlement.TreeSize)
+        {
+            if (settlement.IsAnchored)
+            {
+                _notes.Add($"settlement {settlement.Seq} is {settlement.AnchorStatus} by the API but has no anchor of its own; the next, {where}, holds tree_size {held.TreeSize}");
+            }
+
+            return null;
+        }
+
         var root = Hex.ToHex(settlement.Root);
-        if (held.TreeSize != settlement.TreeSize || held.Root.Hex != root)
+        if (held.TreeSize < settlement.TreeSize)
         {
             return new Divergence(
-                settlement.Seq,
-                $"contract anchors({settlement.Seq}) at block {block.Number}",
-                settlement.FirstLogIndex,
-                settlement.TreeSize,
-                $"(tree_size {settlement.TreeSize}, root {root}) (recomputed)",
-                $"(tree_size {held.TreeSize}, root {held.Root})");
+                settlement.Seq, where, settlement.FirstLogIndex, settlement.TreeSize, $"a head at a settlement's tree size ({settlement.TreeSize} or more)", $"tree_size {held.TreeSize}, which no settlement ends at");
+        }
+
+        _anchorsCompared++;
+        if (held.Root.Hex != root)
+        {
+            return new Divergence(
+                settlement.Seq, where, settlement.FirstLogIndex, settlement.TreeSize, $"(tree_size {settlement.TreeSize}, root {root}) (recomputed)", $"(tree_size {held.TreeSize}, root {held.Root})");
         }
 
         var divergence = await ConsistencyAsync(settlement, held, cancellationToken);
         _previousAnchor = held;
+        _chainSeq++;
         return divergence;
+    }
+
+    /// <summary>After the last settlement: a head the contract holds beyond them is history the API does not show.</summary>
+    private async Task<Divergence?> UnlistedAnchorAsync(Address contract, ConfirmedBlock? block, ulong lastSeq, ulong lastSize, CancellationToken cancellationToken)
+    {
+        if (_chainExhausted || block is null)
+        {
+            return null;
+        }
+
+        var held = await _chain.AnchorAsync(contract, _chainSeq, block, cancellationToken);
+        return held.TreeSize == 0
+            ? null
+            : new Divergence(
+                null,
+                $"contract anchors({_chainSeq}) at block {block.Number}",
+                lastSize,
+                held.TreeSize,
+                $"a settlement listed by the API ending at tree_size {held.TreeSize}",
+                $"settlements up to seq {lastSeq}, tree_size {lastSize}");
     }
 
     private async Task<Divergence?> ConsistencyAsync(Settlement settlement, AnchorRecord held, CancellationToken cancellationToken)
@@ -215,7 +245,7 @@ internal sealed class ReplayRunner
 
         return new Divergence(
             settlement.Seq,
-            $"consistency of anchors({settlement.Seq - 1}) and anchors({settlement.Seq}) on chain",
+            $"consistency of anchors({_chainSeq - 1}) and anchors({_chainSeq}) on chain",
             previous.TreeSize,
             held.TreeSize,
             $"GET /v1/proofs/consistency?from={previous.TreeSize}&to={held.TreeSize} to prove {previous.Root} extends to {held.Root}",
