@@ -1,3 +1,4 @@
+using Ledger.Chain.Rpc;
 using Ledger.Core.Merkle;
 using Ledger.Core.Settlement;
 using Ledger.Core.Storage;
@@ -112,16 +113,29 @@ public sealed partial class AnchorTracker(ISettlementStore settlements, MerkleLo
         }
 
         IReadOnlyList<byte[]> proof = fromSize.Value == 0 ? [] : await merkle.GetConsistencyProofAsync(fromSize.Value, settlement.TreeSize, cancellationToken);
+        var recorded = false;
         try
         {
             var signed = await chain.SubmitAsync(
                 settlement.TreeSize,
                 settlement.Root,
                 proof,
-                async (anchor, token) => SettlementWriteRefusedException.ThrowUnlessApplied(
-                    await settlements.RecordAnchorSubmittedAsync(settlement.Seq, replaced, anchor, fence, token), $"Settlement {settlement.Seq} submitted"),
+                async (anchor, token) =>
+                {
+                    SettlementWriteRefusedException.ThrowUnlessApplied(
+                        await settlements.RecordAnchorSubmittedAsync(settlement.Seq, replaced, anchor, fence, token), $"Settlement {settlement.Seq} submitted");
+                    recorded = true;
+                },
                 cancellationToken);
             LogSubmitted(logger, settlement.Seq, settlement.TreeSize, Convert.ToHexString(signed.TxHash));
+            return AnchorStatus.Submitted;
+        }
+        catch (Exception exception) when (recorded && exception is JsonRpcException or RpcTransportException)
+        {
+            // The transaction is recorded; only its first sending failed. The next round sends the same
+            // bytes again, or replaces them if the node says their nonce is taken (a nonce handed out
+            // again after a crash, for one).
+            LogSendFailed(logger, settlement.Seq, exception.Message);
             return AnchorStatus.Submitted;
         }
         catch (AnchorRefusedException refused) when (refused.TreeSizeNotGrowing)
@@ -206,6 +220,9 @@ public sealed partial class AnchorTracker(ISettlementStore settlements, MerkleLo
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Settlement {Seq}: the contract refuses the anchor.")]
     private static partial void LogRefused(ILogger logger, ulong seq, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Settlement {Seq}: the recorded anchor transaction could not be sent: {Reason}.")]
+    private static partial void LogSendFailed(ILogger logger, ulong seq, string reason);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Settlement {Seq}: the node refused the recorded anchor bytes: {Reason}.")]
     private static partial void LogResendRefused(ILogger logger, ulong seq, string reason);
