@@ -13,8 +13,11 @@ public sealed record SettlementResponse(
 /// <summary>One participant's net movement in one currency over the batch; a signed integer string of minor units.</summary>
 public sealed record NetPositionResponse(string ParticipantId, string Currency, string Net);
 
-/// <summary>Where the batch's anchor stands: <c>pending</c>, <c>submitted</c>, <c>anchored</c> or <c>final</c>.</summary>
-public sealed record AnchorResponse(string Status, string? TxHash, ulong? BlockNumber);
+/// <summary>
+/// Where the batch's anchor stands: <c>pending</c>, <c>submitted</c>, <c>anchored</c> or <c>final</c>;
+/// <c>chain_seq</c> is the sequence number the contract gave the head (the key of <c>anchors(seq)</c>).
+/// </summary>
+public sealed record AnchorResponse(string Status, string? TxHash, ulong? BlockNumber, ulong? ChainSeq);
 
 public sealed record SettlementListResponse(IReadOnlyList<SettlementResponse> Settlements, ulong? Next);
 

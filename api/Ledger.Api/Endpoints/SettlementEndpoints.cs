@@ -98,7 +98,8 @@ public static class SettlementEndpoints
             new AnchorResponse(
                 anchor.Status.ToString().ToLowerInvariant(),
                 anchor.TxHash is null ? null : HexText.Of(anchor.TxHash),
-                anchor.IsOnChain ? anchor.BlockNumber : null));
+                anchor.IsOnChain ? anchor.BlockNumber : null,
+                anchor.IsOnChain ? anchor.ChainSeq : null));
     }
 
     internal static ISettlementStore Settlements(ILedgerStore store) =>
