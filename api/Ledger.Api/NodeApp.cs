@@ -152,6 +152,8 @@ public static class NodeApp
             v1.MapAccounts();
             v1.MapTransfers();
             v1.MapChain();
+            v1.MapSettlements();
+            v1.MapProofs();
         }
 
         return app;
