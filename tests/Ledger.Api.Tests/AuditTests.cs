@@ -15,9 +15,10 @@ namespace Ledger.Api.Tests;
 /// a transfer's proof verifies with the auditor tool (its own process) and with the contract's
 /// verifyInclusion by eth_call; a stored transfer changed by hand is caught by replay.
 /// </summary>
+[Collection(LocalChainCollection.Name)]
 public sealed class AuditTests
 {
-    private static readonly TimeSpan FinalWithin = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan FinalWithin = TimeSpan.FromSeconds(120);
 
     [Fact]
     public async Task Proofs_verify_with_the_auditor_tool_and_the_contract_and_replay_catches_a_rewritten_record()

@@ -11,6 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Ledger.Api.Tests;
 
 /// <summary>The embedded node's local chain: anvil from npm, the contracts deployed once, both kept in the data folder.</summary>
+[Collection(LocalChainCollection.Name)]
 public sealed class ChainTests
 {
     [Fact]
