@@ -23,6 +23,8 @@ def call(base, method, path, body=None):
             return r.status, json.loads(r.read() or b"null")
     except urllib.error.HTTPError as e:
         return e.code, json.loads(e.read() or b"null")
+    except urllib.error.URLError:
+        return 0, None  # not listening yet
 
 
 def rpc(url, method, params):
