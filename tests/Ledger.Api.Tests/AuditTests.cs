@@ -78,6 +78,18 @@ public sealed class AuditTests
                 Assert.True(exit == 0, output);
             }
 
+            // Even the node's own key cannot anchor a head that does not extend the last: a longer tree with
+            // another history (a made-up root, the real consistency proof of the sizes) is refused.
+            var latest = await session.Contracts.Anchor.GetLatestAsync(BlockTag.Latest, CancellationToken.None);
+            var realProof = (await op.GetAsync($"/v1/proofs/consistency?from={latest.TreeSize}&to={latest.TreeSize}")).Json;
+            Assert.Equal(0, realProof.GetProperty("proof").GetArrayLength());
+            var forged = await Assert.ThrowsAsync<ContractRevertException>(() => session.Contracts.Anchor.AnchorAsync(
+                latest.TreeSize + 1, Hash32.FromBytes(Ledger.Chain.Crypto.Keccak256.Hash("rewritten history")), [latest.Root], CancellationToken.None));
+            Assert.Equal("SettlementAnchorInconsistent", forged.Error?.Name);
+            var shrunk = await Assert.ThrowsAsync<ContractRevertException>(() => session.Contracts.Anchor.AnchorAsync(
+                latest.TreeSize, latest.Root, [], CancellationToken.None));
+            Assert.Equal("SettlementAnchorTreeSizeNotGrowing", shrunk.Error?.Name);
+
             var (replayExit, replayOutput) = await AuditorAsync("replay", "--api", node.BaseAddress.ToString(), "--rpc", rpc, "--api-key", node.OperatorKey, "--no-progress");
             Assert.True(replayExit == 0, replayOutput);
 

@@ -16,15 +16,19 @@ public sealed class NodeProcess : IAsyncDisposable
 
     private readonly Process process;
     private readonly string dataDirectory;
+    private readonly bool ownsDataDirectory;
     private readonly ConcurrentQueue<string> output = new();
 
-    private NodeProcess(Process process, string name, Uri baseAddress, string dataDirectory)
+    private NodeProcess(Process process, string name, Uri baseAddress, string dataDirectory, bool ownsDataDirectory)
     {
         this.process = process;
         Name = name;
         BaseAddress = baseAddress;
         this.dataDirectory = dataDirectory;
+        this.ownsDataDirectory = ownsDataDirectory;
     }
+
+    public string DataDirectory => dataDirectory;
 
     public string Name { get; }
 
@@ -35,11 +39,15 @@ public sealed class NodeProcess : IAsyncDisposable
     public bool HasExited => process.HasExited;
 
     /// <summary>Starts a node and waits until it answers <c>/health/ready</c>.</summary>
-    public static async Task<NodeProcess> StartAsync(string name, string role, ClusterDatabase database, string operatorKey, int leaseSeconds = 3)
+    /// <param name="dataDirectory">A data folder to reuse (a restart); it is then left in place at dispose.</param>
+    /// <param name="environment">More variables for the node, such as LEDGER_SETTLEMENT_INTERVAL_SECONDS.</param>
+    public static async Task<NodeProcess> StartAsync(
+        string name, string role, ClusterDatabase database, string operatorKey, int leaseSeconds = 3, string? dataDirectory = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var dll = NodeDll();
         var port = FreePort();
-        var dataDirectory = Path.Combine(Path.GetTempPath(), "ledger-cluster-tests", Guid.NewGuid().ToString("N"));
+        var ownsDataDirectory = dataDirectory is null;
+        dataDirectory ??= Path.Combine(Path.GetTempPath(), "ledger-cluster-tests", Guid.NewGuid().ToString("N"));
         var start = new ProcessStartInfo("dotnet", [dll])
         {
             RedirectStandardOutput = true,
@@ -54,8 +62,13 @@ public sealed class NodeProcess : IAsyncDisposable
         start.Environment["LEDGER_SILO_LEASE_SECONDS"] = leaseSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         start.Environment["Logging__LogLevel__Default"] = "Information";
         start.Environment["DOTNET_gcServer"] = "0";
+        foreach (var (variable, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[variable] = value;
+        }
+
         var process = Process.Start(start) ?? throw new InvalidOperationException($"Node {name} did not start.");
-        var node = new NodeProcess(process, name, new Uri($"http://127.0.0.1:{port}"), dataDirectory);
+        var node = new NodeProcess(process, name, new Uri($"http://127.0.0.1:{port}"), dataDirectory, ownsDataDirectory);
         process.OutputDataReceived += (_, e) => node.Keep(e.Data);
         process.ErrorDataReceived += (_, e) => node.Keep(e.Data);
         process.BeginOutputReadLine();
@@ -79,6 +92,17 @@ public sealed class NodeProcess : IAsyncDisposable
         if (!process.HasExited)
         {
             process.Kill(entireProcessTree: true);
+        }
+
+        await process.WaitForExitAsync();
+    }
+
+    /// <summary>SIGKILL to the node's own process only: children it started (a local anvil) live on, orphaned.</summary>
+    public async Task KillNodeOnlyAsync()
+    {
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: false);
         }
 
         await process.WaitForExitAsync();
@@ -115,7 +139,10 @@ public sealed class NodeProcess : IAsyncDisposable
             process.Dispose();
             try
             {
-                Directory.Delete(dataDirectory, recursive: true);
+                if (ownsDataDirectory)
+                {
+                    Directory.Delete(dataDirectory, recursive: true);
+                }
             }
             catch (IOException)
             {

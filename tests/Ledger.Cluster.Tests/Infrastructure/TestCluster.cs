@@ -28,9 +28,9 @@ public sealed class TestCluster : IAsyncDisposable
     /// <summary>The API's form of an id column as stored: 16 bytes, big-endian.</summary>
     public static string IdOf(byte[] stored) => Uuid.Format(System.Buffers.Binary.BinaryPrimitives.ReadUInt128BigEndian(stored));
 
-    public async Task<NodeProcess> StartAsync(string name, string role, int leaseSeconds = 3)
+    public async Task<NodeProcess> StartAsync(string name, string role, int leaseSeconds = 3, string? dataDirectory = null, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var node = await NodeProcess.StartAsync(name, role, Database, OperatorKey, leaseSeconds);
+        var node = await NodeProcess.StartAsync(name, role, Database, OperatorKey, leaseSeconds, dataDirectory, environment);
         nodes.Add(node);
         return node;
     }
