@@ -92,8 +92,6 @@ public static class ProofEndpoints
     public static async Task<Results<Ok<ConsistencyProofResponse>, ProblemHttpResult>> ConsistencyAsync(
         HttpRequest request, ILedgerStore store, CancellationToken cancellationToken)
     {
-        var merkle = MerkleStore(store);
-        var head = await merkle.GetHeadAsync(cancellationToken);
         if (QueryNumbers.Read(request, "from", 1, ulong.MaxValue, 0, out var from) is { } badFrom)
         {
             return badFrom;
@@ -109,6 +107,9 @@ public static class ProofEndpoints
             return Problems.BadRequest("missing_size", "from and to are both required: tree sizes from 1.");
         }
 
+        // The log's size is read only once the query is well formed.
+        var merkle = MerkleStore(store);
+        var head = await merkle.GetHeadAsync(cancellationToken);
         if (from > to || to > head.LogSize)
         {
             return Problems.BadRequest("invalid_range", $"Sizes must satisfy 1 <= from <= to <= {head.LogSize} (the log's size now).");
