@@ -13,6 +13,9 @@ public interface IDirectoryStore
     /// <summary>Replaces a participant's key hash (the operator's, when its configured key changes).</summary>
     ValueTask SetApiKeyHashAsync(UInt128 participantId, byte[] apiKeyHash, CancellationToken cancellationToken);
 
+    /// <summary>Sets a participant's KYC status; false when there is no such participant.</summary>
+    ValueTask<bool> SetKycStatusAsync(UInt128 participantId, KycStatus status, CancellationToken cancellationToken);
+
     ValueTask<Participant?> FindByApiKeyHashAsync(byte[] apiKeyHash, CancellationToken cancellationToken);
 
     ValueTask<IReadOnlyList<Currency>> ListCurrenciesAsync(CancellationToken cancellationToken);
