@@ -56,6 +56,19 @@ public sealed partial class PostgresLedgerStore : IDirectoryStore
         }
     }
 
+    public async ValueTask<bool> SetKycStatusAsync(UInt128 participantId, KycStatus status, CancellationToken cancellationToken)
+    {
+        if (!Enum.IsDefined(status))
+        {
+            throw new ArgumentOutOfRangeException(nameof(status), status, "Not a KYC status.");
+        }
+
+        await using var command = dataSource.CreateCommand("UPDATE participants SET kyc_status = $2 WHERE id = $1");
+        command.Parameters.Add(PostgresRows.Id(participantId));
+        command.Parameters.Add(PostgresRows.SmallInt((short)status));
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
     public async ValueTask<Participant?> FindByApiKeyHashAsync(byte[] apiKeyHash, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(apiKeyHash);

@@ -86,6 +86,7 @@ internal static class PostgresSchema
         """,
         PostgresMerkleNodes.Migration,
         PostgresSettlementSchema.Migration,
+        PostgresPaymentSchema.Migration,
     ];
 
     public static int Latest => Migrations.Length;

@@ -63,6 +63,21 @@ public sealed partial class SqliteLedgerStore : IDirectoryStore
         }
     }
 
+    public async ValueTask<bool> SetKycStatusAsync(UInt128 participantId, KycStatus status, CancellationToken cancellationToken)
+    {
+        if (!Enum.IsDefined(status))
+        {
+            throw new ArgumentOutOfRangeException(nameof(status), status, "Not a KYC status.");
+        }
+
+        await using var connection = await OpenWriterAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE participants SET kyc_status = $kyc WHERE id = $id";
+        command.Parameters.AddWithValue("$id", Blob.From(participantId));
+        command.Parameters.AddWithValue("$kyc", (long)status);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
     public async ValueTask<Participant?> FindByApiKeyHashAsync(byte[] apiKeyHash, CancellationToken cancellationToken)
     {
         await using var connection = await OpenReaderAsync(cancellationToken);

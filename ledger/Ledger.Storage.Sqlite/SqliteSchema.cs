@@ -80,6 +80,7 @@ internal static class SqliteSchema
         """,
         SqliteMerkleNodes.Migration,
         SqliteSettlementSchema.Migration,
+        SqlitePaymentSchema.Migration,
     ];
 
     public static int Latest => Migrations.Length;
