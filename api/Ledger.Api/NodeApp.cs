@@ -7,9 +7,11 @@ using Ledger.Api.Wire;
 using Ledger.Core.Cluster;
 using Ledger.Core.Commit;
 using Ledger.Core.Directory;
+using Ledger.Core.Payments;
 using Ledger.Core.Storage;
 using Ledger.Silo;
 using Ledger.Silo.Leadership;
+using Ledger.Silo.Payments;
 using Ledger.Silo.Settlement;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.Features;
@@ -70,12 +72,24 @@ public static class NodeApp
             throw new NodeConfigurationException($"The store {store.GetType().Name} does not keep leases (the silo leader's).");
         }
 
+        if (store is not IPaymentStore paymentStore)
+        {
+            throw new NodeConfigurationException($"The store {store.GetType().Name} does not keep payments (FX rates, quotes, risk, payments).");
+        }
+
         var engine = new LedgerEngine(store, options.Clock);
         services.AddSingleton(store);
         services.AddSingleton(directory);
         services.AddSingleton(leases);
         services.AddSingleton(new SiloLeaseOptions { Duration = options.SiloLeaseDuration });
         services.AddSingleton(engine);
+        services.AddSingleton(paymentStore);
+        services.AddSingleton(new PaymentOptions
+        {
+            QuoteLifetime = options.FxQuoteLifetime,
+            HoldTimeoutSeconds = (uint)options.PaymentHoldTimeout.TotalSeconds,
+        });
+        services.AddSingleton<PaymentProcessor>();
         services.AddSingleton<ApiKeyCache>();
         services.AddSingleton<ChainConnection>();
         services.AddSingleton<CurrencyDirectory>();
@@ -91,6 +105,7 @@ public static class NodeApp
             services.AddSingleton(new SettlementOptions { Interval = options.SettlementInterval });
             services.AddSingleton<IAnchorChainSource, SiloAnchorChain>();
             services.AddSilo();
+            services.AddHostedService<PaymentResumeService>();
         }
 
         services.ConfigureHttpJsonOptions(json => WireJson.Configure(json.SerializerOptions));
@@ -154,6 +169,9 @@ public static class NodeApp
             v1.MapChain();
             v1.MapSettlements();
             v1.MapProofs();
+            v1.MapFx();
+            v1.MapPayments();
+            v1.MapRisk();
         }
 
         return app;

@@ -59,6 +59,12 @@ public sealed class NodeOptions
     /// <summary>The settlement cutoff interval (<c>LEDGER_SETTLEMENT_INTERVAL_SECONDS</c>).</summary>
     public TimeSpan SettlementInterval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>How long an FX quote locks its rate (<c>LEDGER_FX_QUOTE_SECONDS</c>).</summary>
+    public TimeSpan FxQuoteLifetime { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How long a payment held for review reserves its funds before it lapses (<c>LEDGER_PAYMENT_HOLD_SECONDS</c>).</summary>
+    public TimeSpan PaymentHoldTimeout { get; set; } = TimeSpan.FromHours(24);
+
     /// <summary>The chain: RPC endpoint, deployments, sending key, confirmations.</summary>
     public ChainSettings Chain { get; } = new();
 
@@ -140,10 +146,32 @@ public sealed class NodeOptions
             options.SettlementInterval = ParseSettlementIntervalSeconds(interval);
         }
 
+        var quoteSeconds = Read(configuration, "LEDGER_FX_QUOTE_SECONDS", "Ledger:FxQuoteSeconds");
+        if (quoteSeconds is not null)
+        {
+            options.FxQuoteLifetime = ParseSeconds(quoteSeconds, "LEDGER_FX_QUOTE_SECONDS", FxQuoteSecondsMax);
+        }
+
+        var holdSeconds = Read(configuration, "LEDGER_PAYMENT_HOLD_SECONDS", "Ledger:PaymentHoldSeconds");
+        if (holdSeconds is not null)
+        {
+            options.PaymentHoldTimeout = ParseSeconds(holdSeconds, "LEDGER_PAYMENT_HOLD_SECONDS", PaymentHoldSecondsMax);
+        }
+
         return options;
     }
 
+    public const int FxQuoteSecondsMax = 3_600;
+
+    public const int PaymentHoldSecondsMax = 30 * 86_400;
+
     public const int SettlementIntervalSecondsMax = 86_400;
+
+    private static TimeSpan ParseSeconds(string text, string name, int max) =>
+        int.TryParse(text.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds) &&
+        seconds >= 1 && seconds <= max
+            ? TimeSpan.FromSeconds(seconds)
+            : throw new NodeConfigurationException($"{name} is '{text}'; it must be a whole number of seconds from 1 to {max}.");
 
     public static TimeSpan ParseSettlementIntervalSeconds(string text) =>
         int.TryParse(text.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds) &&
@@ -195,6 +223,16 @@ public sealed class NodeOptions
         if (SettlementInterval <= TimeSpan.Zero || SettlementInterval > TimeSpan.FromSeconds(SettlementIntervalSecondsMax))
         {
             throw new NodeConfigurationException($"The settlement interval must be positive and at most {SettlementIntervalSecondsMax} seconds.");
+        }
+
+        if (FxQuoteLifetime < TimeSpan.FromSeconds(1) || FxQuoteLifetime > TimeSpan.FromSeconds(FxQuoteSecondsMax))
+        {
+            throw new NodeConfigurationException($"The FX quote lifetime must be 1 to {FxQuoteSecondsMax} seconds.");
+        }
+
+        if (PaymentHoldTimeout < TimeSpan.FromSeconds(1) || PaymentHoldTimeout > TimeSpan.FromSeconds(PaymentHoldSecondsMax))
+        {
+            throw new NodeConfigurationException($"The payment hold timeout must be 1 to {PaymentHoldSecondsMax} seconds.");
         }
 
         if (string.IsNullOrWhiteSpace(Urls))

@@ -47,6 +47,26 @@ public sealed class OperationsTests(NodeFixture fixture) : IClassFixture<NodeFix
             ("/v1/proofs/transfers/{id}", "get"),
             ("/v1/proofs/consistency", "get"),
             ("/v1/log/records", "get"),
+            ("/v1/participants/{id}", "patch"),
+            ("/v1/participants/{id}/risk", "put"),
+            ("/v1/participants/{id}/risk", "get"),
+            ("/v1/participants/{id}/risk", "delete"),
+            ("/v1/risk/default", "put"),
+            ("/v1/risk/default", "get"),
+            ("/v1/risk/default", "delete"),
+            ("/v1/fx/rates/{base}/{quote}", "put"),
+            ("/v1/fx/rates", "get"),
+            ("/v1/fx/currencies/{code}", "put"),
+            ("/v1/fx/currencies", "get"),
+            ("/v1/fx/quotes", "post"),
+            ("/v1/fx/quotes/{id}", "get"),
+            ("/v1/payments", "post"),
+            ("/v1/payments", "get"),
+            ("/v1/payments/{id}", "get"),
+            ("/v1/payments/{id}/release", "post"),
+            ("/v1/payments/{id}/reject", "post"),
+            ("/v1/payments/{id}/refunds", "post"),
+            ("/v1/payments/{id}/refunds", "get"),
             ("/health/live", "get"),
             ("/health/ready", "get"),
             ("/metrics", "get"),
@@ -56,7 +76,7 @@ public sealed class OperationsTests(NodeFixture fixture) : IClassFixture<NodeFix
             Assert.True(paths.TryGetProperty(path, out var item), $"The document has no {path}.");
             Assert.True(item.TryGetProperty(method, out var operation), $"The document has no {method} {path}.");
             Assert.True(operation.GetProperty("responses").EnumerateObject().Any(), $"{method} {path} describes no response.");
-            if (method == "post")
+            if (method is "post" or "put" or "patch")
             {
                 Assert.True(
                     operation.GetProperty("requestBody").GetProperty("content").TryGetProperty("application/json", out _),
@@ -73,6 +93,18 @@ public sealed class OperationsTests(NodeFixture fixture) : IClassFixture<NodeFix
         foreach (var name in new[] { "id", "debit_account_id", "credit_account_id", "amount", "currency", "code", "flags", "pending_id", "timeout_seconds", "reference", "user_data_64", "user_data_32" })
         {
             Assert.Contains(name, transfer);
+        }
+
+        var quote = Members(schemas.GetProperty("QuoteResponse"));
+        foreach (var name in new[] { "id", "rate", "sell_amount", "buy_amount", "fee_amount", "fee_currency", "expires_at" })
+        {
+            Assert.Contains(name, quote);
+        }
+
+        var payment = Members(schemas.GetProperty("PaymentResponse"));
+        foreach (var name in new[] { "id", "status", "legs", "reason" })
+        {
+            Assert.Contains(name, payment);
         }
 
         var account = Members(schemas.GetProperty("AccountResponse"));

@@ -31,6 +31,13 @@ public static class ParticipantEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPatch("/{id}", UpdateAsync)
+            .WithName("UpdateParticipant")
+            .WithSummary("Sets a participant's KYC status (verified or pending; pending may not send). Operator only.")
+            .Accepts<UpdateParticipantBody>("application/json")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return group;
     }
 
@@ -115,5 +122,46 @@ public static class ParticipantEndpoints
         return participant is null
             ? Problems.NotFound($"There is no participant with id {id}.")
             : TypedResults.Ok(ParticipantResponse.From(participant));
+    }
+
+    public static async Task<Results<Ok<ParticipantResponse>, ProblemHttpResult>> UpdateAsync(
+        string id, HttpRequest request, ClaimsPrincipal user, IDirectoryStore directory, ApiKeyCache keys, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        var caller = Caller.From(user);
+        if (Access.RequireRole(caller, ParticipantRole.Operator) is { } denied)
+        {
+            return denied;
+        }
+
+        if (WireFormat.ParseId(id, "The participant id in the path", out var participantId) is { } badId)
+        {
+            return badId;
+        }
+
+        var read = await JsonBody.ReadAsync<UpdateParticipantBody>(request);
+        if (read.Problem is { } bad)
+        {
+            return bad;
+        }
+
+        var target = await directory.GetParticipantAsync(participantId, cancellationToken);
+        if (target is null)
+        {
+            return Problems.NotFound($"There is no participant with id {id}.");
+        }
+
+        if (target.Role == ParticipantRole.Operator)
+        {
+            return Problems.BadRequest("invalid_participant", "The operator's KYC status is not managed here.");
+        }
+
+        await directory.SetKycStatusAsync(participantId, read.Value!.KycStatus, cancellationToken);
+
+        // Authenticated callers carry their KYC status from the key cache; forget it here at once
+        // (other nodes of a cluster within NodeOptions.ApiKeyCacheLifetime; payments read it fresh).
+        keys.Clear();
+        var updated = await directory.GetParticipantAsync(participantId, cancellationToken) ?? target;
+        return TypedResults.Ok(ParticipantResponse.From(updated));
     }
 }

@@ -1,6 +1,7 @@
 using Ledger.Core.Cluster;
 using Ledger.Core.Directory;
 using Ledger.Core.Domain;
+using Ledger.Core.Payments;
 using Ledger.Core.Storage;
 using Microsoft.Data.Sqlite;
 
@@ -10,7 +11,7 @@ namespace Ledger.Api.Tests.Infrastructure;
 /// The real SQLite store with a switch that makes every call fail as a disk I/O error would. A stand-in
 /// for what cannot be provoked on demand here (a failing disk), and only for that.
 /// </summary>
-public sealed class FaultyStore(ILedgerStore inner) : ILedgerStore, IDirectoryStore, ILeaseStore
+public sealed partial class FaultyStore(ILedgerStore inner) : ILedgerStore, IDirectoryStore, ILeaseStore, IPaymentStore
 {
     private const int SqliteIoError = 10;
 
@@ -49,6 +50,8 @@ public sealed class FaultyStore(ILedgerStore inner) : ILedgerStore, IDirectorySt
     public ValueTask<bool> TryAddParticipantAsync(Participant participant, byte[] apiKeyHash, CancellationToken cancellationToken) { Check(); return directory.TryAddParticipantAsync(participant, apiKeyHash, cancellationToken); }
 
     public ValueTask SetApiKeyHashAsync(UInt128 participantId, byte[] apiKeyHash, CancellationToken cancellationToken) { Check(); return directory.SetApiKeyHashAsync(participantId, apiKeyHash, cancellationToken); }
+
+    public ValueTask<bool> SetKycStatusAsync(UInt128 participantId, KycStatus status, CancellationToken cancellationToken) { Check(); return directory.SetKycStatusAsync(participantId, status, cancellationToken); }
 
     public ValueTask<Participant?> FindByApiKeyHashAsync(byte[] apiKeyHash, CancellationToken cancellationToken) { Check(); return directory.FindByApiKeyHashAsync(apiKeyHash, cancellationToken); }
 
