@@ -125,7 +125,9 @@ public sealed class PaymentProcessor(
             return PaymentOutcome.Fail(PaymentError.QuoteExpired);
         }
 
-        if (await payments.GetQuotePaymentAsync(quote.Id, cancellationToken) is not null)
+        // Used by this very payment (a concurrent copy of the request recorded it since the read above) is no
+        // refusal: the store answers Exists below and the request is replayed.
+        if (await payments.GetQuotePaymentAsync(quote.Id, cancellationToken) is { } usedBy && usedBy != request.Id)
         {
             return PaymentOutcome.Fail(PaymentError.QuoteUsed);
         }
@@ -229,8 +231,8 @@ public sealed class PaymentProcessor(
         var state = await DescribeAsync(payment, cancellationToken);
         if (payment.OperatorAction == action)
         {
-            // The same decision again: answer what it led to.
-            return new PaymentOutcome(PaymentError.None, payment, state, Created: false);
+            // The same decision again: answer what it led to, as the first answer did (a release the hold outlived is HoldExpired).
+            return new PaymentOutcome(action == OperatorAction.Release && state.Status == PaymentStatus.Rejected ? PaymentError.HoldExpired : PaymentError.None, payment, state, Created: false);
         }
 
         if (state.Status != PaymentStatus.Pending)
