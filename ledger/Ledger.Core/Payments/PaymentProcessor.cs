@@ -356,9 +356,21 @@ public sealed class PaymentProcessor(
     public async Task<Payment> ExecuteAsync(Payment payment, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(payment);
-        if (payment.RiskOutcome == RiskOutcome.Reject || payment.Stage is PaymentStage.Failed or PaymentStage.Resolved)
+        if (payment.RiskOutcome == RiskOutcome.Reject || payment.Stage == PaymentStage.Resolved)
         {
             return payment;
+        }
+
+        if (payment.Stage == PaymentStage.Failed)
+        {
+            // The ledger wins: legs committed by another attempt after this one's refusal was recorded.
+            if (await ledger.GetTransferAsync(PaymentLegs.LegIds(payment)[0], cancellationToken) is null)
+            {
+                return payment;
+            }
+
+            await payments.TryAdvancePaymentAsync(payment.Id, PaymentStage.Committed, null, null, clock.GetUtcNow(), cancellationToken);
+            payment = await Reload(payment, cancellationToken);
         }
 
         var held = payment.RiskOutcome == RiskOutcome.Hold;
@@ -443,14 +455,13 @@ public sealed class PaymentProcessor(
             return new PaymentState(PaymentStatus.Rejected, payment.RiskReason, legIds, [], null, null);
         }
 
-        if (payment.Stage == PaymentStage.Failed)
+        if (payment.Stage is PaymentStage.Failed or PaymentStage.Received
+            && await ledger.GetTransferAsync(legIds[0], cancellationToken) is null)
         {
-            return new PaymentState(PaymentStatus.Rejected, payment.FailureReason, legIds, [], null, null);
-        }
-
-        if (payment.Stage == PaymentStage.Received)
-        {
-            return new PaymentState(PaymentStatus.Received, null, legIds, [], null, null);
+            // Nothing in the ledger: refused, or not committed yet. Legs that exist win over the stage.
+            return payment.Stage == PaymentStage.Failed
+                ? new PaymentState(PaymentStatus.Rejected, payment.FailureReason, legIds, [], null, null)
+                : new PaymentState(PaymentStatus.Received, null, legIds, [], null, null);
         }
 
         if (payment.RiskOutcome == RiskOutcome.Accept)
