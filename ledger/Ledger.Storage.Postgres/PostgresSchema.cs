@@ -87,6 +87,7 @@ internal static class PostgresSchema
         PostgresMerkleNodes.Migration,
         PostgresSettlementSchema.Migration,
         PostgresPaymentSchema.Migration,
+        PostgresPayoutSchema.Migration,
     ];
 
     public static int Latest => Migrations.Length;

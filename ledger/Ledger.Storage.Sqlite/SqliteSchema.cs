@@ -81,6 +81,7 @@ internal static class SqliteSchema
         SqliteMerkleNodes.Migration,
         SqliteSettlementSchema.Migration,
         SqlitePaymentSchema.Migration,
+        SqlitePayoutSchema.Migration,
     ];
 
     public static int Latest => Migrations.Length;
