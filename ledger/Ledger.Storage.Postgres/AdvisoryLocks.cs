@@ -20,6 +20,12 @@ internal static class AdvisoryLocks
     public const int Participant = 0x4C50_4159;
 
     /// <summary>
+    /// The first key of the two-key lock (second key 0) that serialises payout batch openings, so two
+    /// openings never pick the same seq nor deadlock on overlapping payouts. ('LPOU'.)
+    /// </summary>
+    public const int PayoutBatchOpen = 0x4C50_4F55;
+
+    /// <summary>
     /// The participant's id folded to 32 bits (XOR of its four words): the same on every node. Two
     /// participants sharing a key only wait for each other; they are never mixed up.
     /// </summary>

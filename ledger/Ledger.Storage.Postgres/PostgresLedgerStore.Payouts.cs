@@ -9,19 +9,12 @@ namespace Ledger.Storage.Postgres;
 /// Payouts, their batches and the deny list, shared by every node. Every batch write is one transaction
 /// that first takes a share lock on the leader's lease row checked against the fence
 /// (<see cref="FencedAsync"/>, as for settlements), then compares the stored state in the UPDATE's WHERE,
-/// then writes. Opening a batch also takes <see cref="PayoutBatchOpenLock"/>, so openings are serialised
+/// then writes. Opening a batch also takes <see cref="AdvisoryLocks.PayoutBatchOpen"/>, so openings are serialised
 /// across the cluster: each sees every payout an earlier one took, the next seq is never contended, and
 /// two openings never lock the same payout rows in different orders.
 /// </summary>
 public sealed partial class PostgresLedgerStore : IPayoutStore
 {
-    /// <summary>
-    /// The first key of the two-key advisory lock that serialises batch openings (the second is 0).
-    /// PostgreSQL keeps two-key locks apart from one-key locks, and this key differs from
-    /// <see cref="AdvisoryLocks.Participant"/>, so it contends with nothing else. ('LPOU'.)
-    /// </summary>
-    private const int PayoutBatchOpenLock = 0x4C50_4F55;
-
     /// <summary>The most rows one payout listing returns.</summary>
     private const int PayoutPageMax = 1000;
 
@@ -102,7 +95,7 @@ public sealed partial class PostgresLedgerStore : IPayoutStore
         {
             await using (var serialise = new NpgsqlCommand("SELECT pg_advisory_xact_lock($1, 0)", connection, transaction))
             {
-                serialise.Parameters.Add(PostgresRows.Integer(PayoutBatchOpenLock));
+                serialise.Parameters.Add(PostgresRows.Integer(AdvisoryLocks.PayoutBatchOpen));
                 await serialise.ExecuteNonQueryAsync(cancellationToken);
             }
 
