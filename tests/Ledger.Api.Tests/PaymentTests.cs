@@ -95,6 +95,13 @@ public sealed class PaymentTests(FxDeskFixture fixture) : IClassFixture<FxDeskFi
         Assert.Equal(HttpStatusCode.OK, read.Status);
         Assert.Equal("accepted", read.Json.GetProperty("status").GetString());
         Assert.Equal(JsonValueKind.String, read.Json.GetProperty("log_index").ValueKind);
+
+        // The node counts it.
+        using var anonymous = Scenario.Node.Anonymous();
+        var metrics = (await anonymous.GetAsync("/metrics")).Text;
+        var accepted = metrics.Split('\n').Single(line => line.StartsWith("ledger_payments_total{verdict=\"accept\"} ", StringComparison.Ordinal));
+        Assert.True(long.Parse(accepted.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture) >= 1, accepted);
+        Assert.Contains("ledger_fx_quotes_total ", metrics, StringComparison.Ordinal);
     }
 
     [Fact]

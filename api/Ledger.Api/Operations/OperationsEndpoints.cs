@@ -1,6 +1,7 @@
 using Ledger.Api.Hosting;
 using Ledger.Api.Wire;
 using Ledger.Core.Commit;
+using Ledger.Core.Payments;
 using Ledger.Core.Storage;
 using Ledger.Silo.Leadership;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -66,5 +67,5 @@ public static class OperationsEndpoints
     }
 
     public static ContentHttpResult Metrics(LedgerEngine engine, HttpMetrics http, IServiceProvider services) =>
-        TypedResults.Text(PrometheusText.Render(engine.Metrics, http, services.GetService<LeaderElection>()), PrometheusText.ContentType);
+        TypedResults.Text(PrometheusText.Render(engine.Metrics, http, services.GetService<LeaderElection>(), services.GetService<PaymentProcessor>()?.Metrics), PrometheusText.ContentType);
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Ledger.Core.Commit;
+using Ledger.Core.Payments;
 using Ledger.Silo.Leadership;
 
 namespace Ledger.Api.Operations;
@@ -11,7 +12,8 @@ public static class PrometheusText
     public const string ContentType = "text/plain; version=0.0.4; charset=utf-8";
 
     /// <param name="election">The silo's leader election, or null on a node without a silo.</param>
-    public static string Render(EngineMetrics engine, HttpMetrics http, LeaderElection? election = null)
+    /// <param name="payments">The payment processor's counters, or null.</param>
+    public static string Render(EngineMetrics engine, HttpMetrics http, LeaderElection? election = null, PaymentMetrics? payments = null)
     {
         ArgumentNullException.ThrowIfNull(engine);
         ArgumentNullException.ThrowIfNull(http);
@@ -41,6 +43,22 @@ public static class PrometheusText
         foreach (var (status, requests) in http.Snapshot())
         {
             text.Append(Requests).Append("{status=\"").Append(Number(status)).Append("\"} ").Append(Number(requests)).Append('\n');
+        }
+
+        if (payments is not null)
+        {
+            Counter(text, "ledger_fx_quotes_total", "FX quotes this node issued.", payments.Quotes);
+            const string Payments = "ledger_payments_total";
+            text.Append("# HELP ").Append(Payments).Append(" New payments this node recorded, by risk verdict.\n");
+            text.Append("# TYPE ").Append(Payments).Append(" counter\n");
+            text.Append(Payments).Append("{verdict=\"accept\"} ").Append(Number(payments.Accepted)).Append('\n');
+            text.Append(Payments).Append("{verdict=\"hold\"} ").Append(Number(payments.Held)).Append('\n');
+            text.Append(Payments).Append("{verdict=\"reject\"} ").Append(Number(payments.RejectedByRisk)).Append('\n');
+            Counter(text, "ledger_payments_refused_by_ledger_total", "Payments whose legs the ledger refused (insufficient funds or FX liquidity).", payments.RejectedByLedger);
+            Counter(text, "ledger_payments_released_total", "Held payments the operator released.", payments.Released);
+            Counter(text, "ledger_payments_rejected_by_operator_total", "Held payments the operator rejected.", payments.RejectedByOperator);
+            Counter(text, "ledger_payment_refunds_total", "Refunds whose legs this node committed.", payments.Refunds);
+            Counter(text, "ledger_payments_resumed_total", "Payments and refunds this node finished after a crash left them unfinished.", payments.Resumed);
         }
 
         if (election is not null)

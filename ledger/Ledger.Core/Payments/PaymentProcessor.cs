@@ -39,6 +39,8 @@ public sealed class PaymentProcessor(
 
     public PaymentOptions Options => options;
 
+    public PaymentMetrics Metrics { get; } = new();
+
     /// <summary>Quotes selling <paramref name="sellAmount"/> of <paramref name="sell"/> for <paramref name="buy"/>, locked for <see cref="PaymentOptions.QuoteLifetime"/>.</summary>
     public async Task<QuoteOutcome> QuoteAsync(UInt128 participantId, Currency sell, Currency buy, UInt128 sellAmount, CancellationToken cancellationToken)
     {
@@ -95,6 +97,7 @@ public sealed class PaymentProcessor(
             now,
             now + options.QuoteLifetime);
         await payments.AddQuoteAsync(quote, cancellationToken);
+        Metrics.Quoted();
         return new QuoteOutcome(PaymentError.None, quote);
     }
 
@@ -208,6 +211,7 @@ public sealed class PaymentProcessor(
                 return PaymentOutcome.Fail(PaymentError.QuoteNotFound);
         }
 
+        Metrics.Created(creation.Payment!.RiskOutcome);
         var payment = await ExecuteAsync(creation.Payment!, cancellationToken);
         return new PaymentOutcome(PaymentError.None, payment, await DescribeAsync(payment, cancellationToken), Created: true);
     }
@@ -247,6 +251,7 @@ public sealed class PaymentProcessor(
             return new PaymentOutcome(PaymentError.NotHeld, payment, await DescribeAsync(payment, cancellationToken), false);
         }
 
+        Metrics.Reviewed(action);
         payment = await ExecuteAsync(await payments.GetPaymentAsync(paymentId, cancellationToken) ?? payment, cancellationToken);
         state = await DescribeAsync(payment, cancellationToken);
         if (action == OperatorAction.Release && state.Status == PaymentStatus.Rejected)
@@ -349,6 +354,7 @@ public sealed class PaymentProcessor(
             done++;
         }
 
+        Metrics.Resume(done);
         return done;
     }
 
@@ -389,7 +395,10 @@ public sealed class PaymentProcessor(
                 var (index, result) = failure.Value;
                 var reason = FailureReason(index, result, legs.Length);
                 var decision = new RiskDecision("ledger", RiskOutcome.Reject, reason, $"The ledger refused leg {index + 1} ({LegName(index)}): {result.Name()}; nothing moved.", now);
-                await payments.TryAdvancePaymentAsync(payment.Id, PaymentStage.Failed, reason, decision, now, cancellationToken);
+                if (await payments.TryAdvancePaymentAsync(payment.Id, PaymentStage.Failed, reason, decision, now, cancellationToken))
+                {
+                    Metrics.LedgerRefused();
+                }
             }
 
             payment = await Reload(payment, cancellationToken);
@@ -427,7 +436,10 @@ public sealed class PaymentProcessor(
         var now = clock.GetUtcNow();
         if (failure is null)
         {
-            await payments.TryAdvanceRefundAsync(refund.Id, PaymentStage.Committed, null, now, cancellationToken);
+            if (await payments.TryAdvanceRefundAsync(refund.Id, PaymentStage.Committed, null, now, cancellationToken))
+            {
+                Metrics.Refunded();
+            }
         }
         else
         {
