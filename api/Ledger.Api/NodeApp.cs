@@ -8,6 +8,7 @@ using Ledger.Core.Cluster;
 using Ledger.Core.Commit;
 using Ledger.Core.Directory;
 using Ledger.Core.Payments;
+using Ledger.Core.Payouts;
 using Ledger.Core.Storage;
 using Ledger.Silo;
 using Ledger.Silo.Leadership;
@@ -77,6 +78,11 @@ public static class NodeApp
             throw new NodeConfigurationException($"The store {store.GetType().Name} does not keep payments (FX rates, quotes, risk, payments).");
         }
 
+        if (store is not IPayoutStore payoutStore)
+        {
+            throw new NodeConfigurationException($"The store {store.GetType().Name} does not keep payouts and the deny list.");
+        }
+
         var engine = new LedgerEngine(store, options.Clock);
         services.AddSingleton(store);
         services.AddSingleton(directory);
@@ -84,6 +90,7 @@ public static class NodeApp
         services.AddSingleton(new SiloLeaseOptions { Duration = options.SiloLeaseDuration });
         services.AddSingleton(engine);
         services.AddSingleton(paymentStore);
+        services.AddSingleton(payoutStore);
         services.AddSingleton(new PaymentOptions
         {
             QuoteLifetime = options.FxQuoteLifetime,
@@ -172,6 +179,7 @@ public static class NodeApp
             v1.MapFx();
             v1.MapPayments();
             v1.MapRisk();
+            v1.MapDenyList();
         }
 
         return app;

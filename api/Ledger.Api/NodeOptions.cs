@@ -65,6 +65,9 @@ public sealed class NodeOptions
     /// <summary>How long a payment held for review reserves its funds before it lapses (<c>LEDGER_PAYMENT_HOLD_SECONDS</c>).</summary>
     public TimeSpan PaymentHoldTimeout { get; set; } = TimeSpan.FromHours(24);
 
+    /// <summary>A file of addresses no payout may go to, loaded onto the deny list at start (<c>LEDGER_DENY_LIST</c>).</summary>
+    public string? DenyListPath { get; set; }
+
     /// <summary>The chain: RPC endpoint, deployments, sending key, confirmations.</summary>
     public ChainSettings Chain { get; } = new();
 
@@ -146,6 +149,7 @@ public sealed class NodeOptions
             options.SettlementInterval = ParseSettlementIntervalSeconds(interval);
         }
 
+        options.DenyListPath = Read(configuration, "LEDGER_DENY_LIST", "Ledger:DenyList");
         var quoteSeconds = Read(configuration, "LEDGER_FX_QUOTE_SECONDS", "Ledger:FxQuoteSeconds");
         if (quoteSeconds is not null)
         {

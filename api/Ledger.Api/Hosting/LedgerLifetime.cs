@@ -1,6 +1,7 @@
 using Ledger.Api.Security;
 using Ledger.Core.Commit;
 using Ledger.Core.Directory;
+using Ledger.Core.Payouts;
 using Ledger.Core.Storage;
 
 namespace Ledger.Api.Hosting;
@@ -17,12 +18,14 @@ public sealed partial class LedgerLifetime : IHostedService, IAsyncDisposable
     private readonly IDirectoryStore directory;
     private readonly LedgerEngine engine;
     private readonly ApiKeyCache keys;
+    private readonly IPayoutStore payouts;
     private readonly ILogger<LedgerLifetime> logger;
     private int shutdown;
     private volatile bool started;
 
-    public LedgerLifetime(NodeOptions options, ILedgerStore store, IDirectoryStore directory, LedgerEngine engine, ApiKeyCache keys, ILogger<LedgerLifetime> logger)
+    public LedgerLifetime(NodeOptions options, ILedgerStore store, IDirectoryStore directory, LedgerEngine engine, ApiKeyCache keys, IPayoutStore payouts, ILogger<LedgerLifetime> logger)
     {
+        this.payouts = payouts;
         this.options = options;
         this.store = store;
         this.directory = directory;
@@ -39,6 +42,10 @@ public sealed partial class LedgerLifetime : IHostedService, IAsyncDisposable
         CreateDataDirectory(options.DataDirectory);
         await store.InitializeAsync(cancellationToken);
         await OperatorBootstrap.RunAsync(options, directory, keys, logger, cancellationToken);
+        if (options.DenyListPath is { } denyList)
+        {
+            LogDenyListLoaded(logger, await DenyListFile.LoadAsync(denyList, payouts, options.Clock, cancellationToken), denyList);
+        }
         engine.Start();
         started = true;
         LogStarted(logger, options.Role, options.UsesPostgres ? "PostgreSQL (LEDGER_DB)" : Path.GetFullPath(options.DatabasePath));
@@ -80,6 +87,9 @@ public sealed partial class LedgerLifetime : IHostedService, IAsyncDisposable
             Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Loaded {Count} denied addresses from {Path}.")]
+    private static partial void LogDenyListLoaded(ILogger logger, int count, string path);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Ledger node started with role {Role}; database {DatabasePath}.")]
     private static partial void LogStarted(ILogger logger, NodeRole role, string databasePath);

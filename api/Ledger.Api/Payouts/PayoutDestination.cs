@@ -1,0 +1,42 @@
+using Ledger.Chain.Abi;
+
+namespace Ledger.Api.Payouts;
+
+/// <summary>
+/// Checks a payout destination on the erc20 rail: exactly the EIP-55 checksummed text of a 20-byte
+/// address (a typo in a mixed-case address fails its checksum; an all-lower or all-upper address has
+/// none, so it is refused and the checksummed form is named), never the zero address, never one of our
+/// own contracts. The deny list is checked by the caller against the store.
+/// </summary>
+public static class PayoutDestination
+{
+    public static ProblemCode? Check(string? text, IReadOnlyCollection<Address> ownContracts, out Address address)
+    {
+        ArgumentNullException.ThrowIfNull(ownContracts);
+        if (!Address.TryParse(text, out address))
+        {
+            return new ProblemCode("invalid_destination", $"destination '{text}' is not an address: 0x and 40 hex digits, in its EIP-55 checksummed form.");
+        }
+
+        var checksummed = address.ToString();
+        if (!string.Equals(text, checksummed, StringComparison.Ordinal))
+        {
+            return new ProblemCode("destination_not_checksummed", $"destination must be written in its EIP-55 checksummed form, {checksummed}, so that a mistyped address is caught.");
+        }
+
+        if (address == Address.Zero)
+        {
+            return new ProblemCode("invalid_destination", "destination is the zero address; tokens sent there are lost.");
+        }
+
+        if (ownContracts.Contains(address))
+        {
+            return new ProblemCode("invalid_destination", $"destination {checksummed} is one of this ledger's own contracts.");
+        }
+
+        return null;
+    }
+}
+
+/// <summary>A problem's code and sentence, before it becomes a response.</summary>
+public sealed record ProblemCode(string Code, string Detail);
