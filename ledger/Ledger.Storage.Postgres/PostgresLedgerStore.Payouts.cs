@@ -270,6 +270,17 @@ public sealed partial class PostgresLedgerStore : IPayoutStore
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    public async ValueTask<bool> TryFailPendingPayoutAsync(UInt128 id, string reason, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(reason);
+        await using var command = dataSource.CreateCommand(
+            "UPDATE payouts SET status = 3, failure_reason = $2, updated_at_ticks = $3 WHERE id = $1 AND status = 0 AND batch_seq IS NULL");
+        command.Parameters.Add(PostgresRows.Id(id));
+        command.Parameters.Add(PostgresRows.Text(reason));
+        command.Parameters.Add(PostgresRows.BigInt(at.UtcTicks));
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
     public async ValueTask<bool> AllowAddressAsync(byte[] address, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(address);

@@ -29,7 +29,7 @@ internal static class PostgresPayoutSchema
             failure_reason text,
             created_at_ticks bigint NOT NULL,
             updated_at_ticks bigint NOT NULL,
-            CHECK ((status = 0) = (batch_seq IS NULL)));
+            CHECK ((status = 0 AND batch_seq IS NULL) OR (status IN (1, 2) AND batch_seq IS NOT NULL) OR status = 3));
         CREATE INDEX payouts_pending ON payouts (created_at_ticks, id) WHERE status = 0;
         CREATE INDEX payouts_by_batch ON payouts (batch_seq) WHERE batch_seq IS NOT NULL;
 

@@ -270,6 +270,20 @@ public sealed partial class SqliteLedgerStore : IPayoutStore
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    public async ValueTask<bool> TryFailPendingPayoutAsync(UInt128 id, string reason, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(reason);
+        await using var connection = await OpenWriterAsync(cancellationToken);
+        await using var command = NewCommand(
+            connection,
+            null,
+            "UPDATE payouts SET status = 3, failure_reason = $reason, updated_at = $at WHERE id = $id AND status = 0 AND batch_seq IS NULL");
+        command.Parameters.AddWithValue("$id", Blob.From(id));
+        command.Parameters.AddWithValue("$reason", reason);
+        command.Parameters.AddWithValue("$at", at.UtcTicks);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
     public async ValueTask<bool> AllowAddressAsync(byte[] address, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(address);

@@ -29,7 +29,7 @@ internal static class SqlitePayoutSchema
             failure_reason TEXT,
             created_at INTEGER NOT NULL,
             updated_at INTEGER NOT NULL,
-            CHECK ((status = 0) = (batch_seq IS NULL))) WITHOUT ROWID;
+            CHECK ((status = 0 AND batch_seq IS NULL) OR (status IN (1, 2) AND batch_seq IS NOT NULL) OR status = 3)) WITHOUT ROWID;
         CREATE INDEX payouts_pending ON payouts (created_at, id) WHERE status = 0;
         CREATE INDEX payouts_by_batch ON payouts (batch_seq) WHERE batch_seq IS NOT NULL;
 

@@ -24,6 +24,12 @@ public interface IPayoutStore
 
     ValueTask<Payout?> GetPayoutAsync(UInt128 id, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Pending in no batch → Failed with the reason (its hold was refused by the ledger, so nothing was
+    /// held and nothing can be paid). False, nothing changed, for any other state.
+    /// </summary>
+    ValueTask<bool> TryFailPendingPayoutAsync(UInt128 id, string reason, DateTimeOffset at, CancellationToken cancellationToken);
+
     /// <summary>Pending payouts not in any batch, oldest first.</summary>
     ValueTask<IReadOnlyList<Payout>> ListPendingPayoutsAsync(int limit, CancellationToken cancellationToken);
 

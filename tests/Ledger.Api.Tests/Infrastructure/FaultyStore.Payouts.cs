@@ -12,6 +12,8 @@ public sealed partial class FaultyStore
 
     public ValueTask<Payout?> GetPayoutAsync(UInt128 id, CancellationToken cancellationToken) { Check(); return Payouts.GetPayoutAsync(id, cancellationToken); }
 
+    public ValueTask<bool> TryFailPendingPayoutAsync(UInt128 id, string reason, DateTimeOffset at, CancellationToken cancellationToken) { Check(); return Payouts.TryFailPendingPayoutAsync(id, reason, at, cancellationToken); }
+
     public ValueTask<IReadOnlyList<Payout>> ListPendingPayoutsAsync(int limit, CancellationToken cancellationToken) { Check(); return Payouts.ListPendingPayoutsAsync(limit, cancellationToken); }
 
     public ValueTask<(SettlementWrite Result, ulong Seq)> TryOpenBatchAsync(IReadOnlyList<UInt128> payoutIds, DateTimeOffset at, SettlementFence fence, CancellationToken cancellationToken) { Check(); return Payouts.TryOpenBatchAsync(payoutIds, at, fence, cancellationToken); }

@@ -69,6 +69,25 @@ public abstract class PayoutStoreTests<TFixture>(TFixture fixture) : LedgerTestB
     }
 
     [Fact]
+    public async Task Only_a_pending_payout_in_no_batch_can_be_failed_outright_and_it_then_never_joins_a_batch()
+    {
+        var fence = await LeadAsync("a");
+        await AddAsync(1, 2);
+        Assert.Equal((SettlementWrite.Applied, 1UL), await Payouts.TryOpenBatchAsync([2], Start, fence, Ledger.Token));
+
+        Assert.True(await Payouts.TryFailPendingPayoutAsync(1, "exceeds_credits", Start.AddSeconds(1), Ledger.Token));
+        var failed = await Payouts.GetPayoutAsync(1, Ledger.Token);
+        Assert.Equal((PayoutStatus.Failed, (ulong?)null, "exceeds_credits", Start.AddSeconds(1).UtcTicks), (failed!.Status, failed.BatchSeq, failed.FailureReason, failed.UpdatedAt.UtcTicks));
+        Assert.False(await Payouts.TryFailPendingPayoutAsync(1, "again", Start.AddSeconds(2), Ledger.Token));
+        Assert.False(await Payouts.TryFailPendingPayoutAsync(2, "in a batch", Start.AddSeconds(2), Ledger.Token));
+        Assert.False(await Payouts.TryFailPendingPayoutAsync(99, "unknown", Start.AddSeconds(2), Ledger.Token));
+        Assert.Equal(PayoutStatus.Submitted, (await Payouts.GetPayoutAsync(2, Ledger.Token))!.Status);
+
+        Assert.Empty(await Payouts.ListPendingPayoutsAsync(10, Ledger.Token));
+        Assert.Equal(SettlementWrite.Conflict, (await Payouts.TryOpenBatchAsync([1], Start, fence, Ledger.Token)).Result);
+    }
+
+    [Fact]
     public async Task A_batch_opens_next_in_line_with_its_payouts_in_order_and_they_become_submitted()
     {
         var fence = await LeadAsync("a");
