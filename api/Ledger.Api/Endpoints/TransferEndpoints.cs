@@ -139,11 +139,7 @@ public static class TransferEndpoints
         string? expiresAt = null;
         if (stored.Pending is { } pending)
         {
-            // A hold past its expiry is expired even before the silo's pulse has released it: posting
-            // or voiding it fails from that instant.
-            status = pending.Status == PendingStatus.Pending && pending.ExpiresAt != 0 && nowNanoseconds >= pending.ExpiresAt
-                ? PendingStatus.Expired
-                : pending.Status;
+            status = pending.StatusAt(nowNanoseconds);
             expiresAt = pending.ExpiresAt == 0 ? null : WireFormat.Timestamp(pending.ExpiresAt);
         }
 

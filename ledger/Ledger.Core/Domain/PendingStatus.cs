@@ -14,4 +14,12 @@ public enum PendingStatus : byte
 /// <param name="Status">Where it is in its life.</param>
 /// <param name="ExpiresAt">Nanoseconds since the epoch after which it expires; 0 for never.</param>
 /// <param name="ResolvedAt">When it was posted, voided or expired; 0 while pending.</param>
-public readonly record struct PendingState(UInt128 Id, PendingStatus Status, ulong ExpiresAt, ulong ResolvedAt);
+public readonly record struct PendingState(UInt128 Id, PendingStatus Status, ulong ExpiresAt, ulong ResolvedAt)
+{
+    /// <summary>
+    /// The status as of <paramref name="nanoseconds"/>: a hold past its expiry is expired from that
+    /// instant (posting or voiding it fails), even before the expiry pulse has released it.
+    /// </summary>
+    public PendingStatus StatusAt(ulong nanoseconds) =>
+        Status == PendingStatus.Pending && ExpiresAt != 0 && nanoseconds >= ExpiresAt ? PendingStatus.Expired : Status;
+}

@@ -484,9 +484,8 @@ public sealed class PaymentProcessor(
         var first = await ledger.GetTransferAsync(legIds[0], cancellationToken)
             ?? throw new InvalidOperationException("A committed payment's first leg is missing from the ledger.");
         var pending = first.Pending ?? throw new InvalidOperationException("A held payment's first leg is not a pending transfer.");
-        var nowNs = (ulong)(clock.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks * 100UL;
-        var status = pending.Status == PendingStatus.Pending && pending.ExpiresAt != 0 && nowNs >= pending.ExpiresAt ? PendingStatus.Expired : pending.Status;
-        switch (status)
+        var nowNanoseconds = (ulong)(clock.GetUtcNow().UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100UL;
+        switch (pending.StatusAt(nowNanoseconds))
         {
             case PendingStatus.Pending:
                 return new PaymentState(PaymentStatus.Pending, payment.RiskReason, legIds, [], null, null);
