@@ -1,5 +1,6 @@
 using Ledger.Core.Domain;
 using Ledger.Core.Payouts;
+using Ledger.Core.Tokens;
 using Ledger.Core.Tests.Infrastructure;
 
 namespace Ledger.Core.Tests.Payouts;

@@ -1,4 +1,4 @@
-namespace Ledger.Core.Payouts;
+namespace Ledger.Core.Tokens;
 
 /// <summary>
 /// Converts a ledger amount (minor units of a currency with <c>scale</c> decimals) to a token's base units
