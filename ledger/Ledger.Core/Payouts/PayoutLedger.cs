@@ -1,0 +1,123 @@
+using Ledger.Core.Commit;
+using Ledger.Core.Domain;
+using Ledger.Core.Storage;
+using Ledger.Core.Tokens;
+
+namespace Ledger.Core.Payouts;
+
+/// <summary>Whether a payout's hold is in the ledger.</summary>
+public enum HoldState
+{
+    /// <summary>Held (pending): the payout may be paid.</summary>
+    Held,
+
+    /// <summary>Not committed yet, and the payout is too young to commit it for the request that recorded it.</summary>
+    Waiting,
+
+    /// <summary>The ledger refused the hold; the payout was failed (nothing is held).</summary>
+    Refused,
+
+    /// <summary>Already posted or voided: the payout is settled one way or the other and must not be paid again.</summary>
+    Resolved,
+}
+
+/// <summary>
+/// The ledger side of payouts: the operator's payout clearing account, each payout's hold, and its post
+/// or void. Every transfer has an id derived from the payout id, so each step may be repeated after a
+/// crash, by the request that recorded the payout or by the silo, and money moves once.
+/// </summary>
+public sealed class PayoutLedger(IPayoutStore payouts, ILedgerStore ledger, LedgerEngine engine, TimeProvider clock, UInt128 operatorId)
+{
+    /// <summary>Creates the operator's payout clearing account of the ledger if it is missing.</summary>
+    public async Task EnsureClearingAccountAsync(uint ledgerNumber, CancellationToken cancellationToken)
+    {
+        var account = OperatorAccounts.PayoutClearing(operatorId, ledgerNumber);
+        if (await ledger.GetAccountAsync(account.Id, cancellationToken) is not null)
+        {
+            return;
+        }
+
+        var outcome = await engine.CreateAccountsAsync([account], cancellationToken);
+        var result = outcome.Results[0].Result;
+        if (result is not (CreateAccountResult.Created or CreateAccountResult.Exists))
+        {
+            throw new InvalidOperationException($"The payout clearing account of ledger {ledgerNumber} could not be created: {result.Name()}.");
+        }
+    }
+
+    /// <summary>
+    /// Commits the payout's hold. Null when it is held (created now or before); otherwise the ledger's
+    /// refusal, after which the payout is failed with it (when still pending in no batch).
+    /// </summary>
+    public async Task<CreateTransferResult?> CommitHoldAsync(Payout payout, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(payout);
+        var hold = PayoutLegs.Hold(payout.Id, payout.AccountId, payout.ClearingAccountId, payout.Ledger, payout.Amount);
+        var outcome = await engine.CreateTransfersAsync([hold], UInt128.Zero, cancellationToken);
+        var result = outcome.Results[0].Result;
+        if (result is CreateTransferResult.Created or CreateTransferResult.Exists)
+        {
+            return null;
+        }
+
+        await payouts.TryFailPendingPayoutAsync(payout.Id, result.Name(), clock.GetUtcNow(), cancellationToken);
+        return result;
+    }
+
+    /// <summary>
+    /// Where the hold of a pending payout stands, committing it first when it is missing and the payout is
+    /// older than <paramref name="grace"/> (the request that recorded it crashed, or is slow).
+    /// </summary>
+    public async Task<HoldState> EnsureHoldAsync(Payout payout, TimeSpan grace, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(payout);
+        var stored = await ledger.GetTransferAsync(PayoutLegs.HoldId(payout.Id), cancellationToken);
+        if (stored is { } existing)
+        {
+            return existing.Pending is { Status: PendingStatus.Pending } ? HoldState.Held : HoldState.Resolved;
+        }
+
+        if (clock.GetUtcNow() - payout.CreatedAt < grace)
+        {
+            return HoldState.Waiting;
+        }
+
+        if (await CommitHoldAsync(payout, cancellationToken) is not null)
+        {
+            return HoldState.Refused;
+        }
+
+        var after = await ledger.GetTransferAsync(PayoutLegs.HoldId(payout.Id), cancellationToken);
+        return after?.Pending is { Status: PendingStatus.Pending } ? HoldState.Held : HoldState.Resolved;
+    }
+
+    /// <summary>True when the payout's hold is still pending (neither posted nor voided).</summary>
+    public async Task<bool> IsHeldAsync(UInt128 payoutId, CancellationToken cancellationToken) =>
+        (await ledger.GetTransferAsync(PayoutLegs.HoldId(payoutId), cancellationToken))?.Pending is { Status: PendingStatus.Pending };
+
+    /// <summary>
+    /// Posts (paid) or voids (funds back) the payout's hold; a repeat finds it done. Throws when the
+    /// ledger already holds the opposite outcome, or no hold at all: the chain and the books disagree
+    /// and nobody may paper over it.
+    /// </summary>
+    public async Task ResolveAsync(UInt128 payoutId, bool paid, CancellationToken cancellationToken)
+    {
+        var hold = await ledger.GetTransferAsync(PayoutLegs.HoldId(payoutId), cancellationToken);
+        if (hold?.Pending is not { } state)
+        {
+            throw new InvalidOperationException($"Payout {payoutId} has no hold in the ledger to {(paid ? "post" : "void")}.");
+        }
+
+        var wanted = paid ? PendingStatus.Posted : PendingStatus.Voided;
+        if (state.Status == PendingStatus.Pending)
+        {
+            await engine.CreateTransfersAsync([PayoutLegs.Resolve(payoutId, paid)], UInt128.Zero, cancellationToken);
+            state = (await ledger.GetTransferAsync(PayoutLegs.HoldId(payoutId), cancellationToken))!.Value.Pending!.Value;
+        }
+
+        if (state.Status != wanted)
+        {
+            throw new InvalidOperationException($"Payout {payoutId}: the chain says {(paid ? "paid" : "not paid")}, but its hold in the ledger is {state.Status}.");
+        }
+    }
+}
