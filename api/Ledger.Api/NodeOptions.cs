@@ -65,6 +65,16 @@ public sealed class NodeOptions
     /// <summary>How long a payment held for review reserves its funds before it lapses (<c>LEDGER_PAYMENT_HOLD_SECONDS</c>).</summary>
     public TimeSpan PaymentHoldTimeout { get; set; } = TimeSpan.FromHours(24);
 
+    /// <summary>How often the silo leader gathers payouts into a batch and moves batches on (<c>LEDGER_PAYOUT_INTERVAL_SECONDS</c>).</summary>
+    public TimeSpan PayoutInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Fault injection for crash tests only (<c>LEDGER_FAULT_PAYOUT_CRASH</c>): after_signed, after_sent or
+    /// after_final makes the node kill itself (SIGKILL, nothing flushed) the first time its payout pipeline
+    /// reaches that step. Unset in any real deployment.
+    /// </summary>
+    public string? FaultPayoutCrash { get; set; }
+
     /// <summary>A file of addresses no payout may go to, loaded onto the deny list at start (<c>LEDGER_DENY_LIST</c>).</summary>
     public string? DenyListPath { get; set; }
 
@@ -162,8 +172,17 @@ public sealed class NodeOptions
             options.PaymentHoldTimeout = ParseSeconds(holdSeconds, "LEDGER_PAYMENT_HOLD_SECONDS", PaymentHoldSecondsMax);
         }
 
+        var payoutSeconds = Read(configuration, "LEDGER_PAYOUT_INTERVAL_SECONDS", "Ledger:PayoutIntervalSeconds");
+        if (payoutSeconds is not null)
+        {
+            options.PayoutInterval = ParseSeconds(payoutSeconds, "LEDGER_PAYOUT_INTERVAL_SECONDS", PayoutIntervalSecondsMax);
+        }
+
+        options.FaultPayoutCrash = Read(configuration, "LEDGER_FAULT_PAYOUT_CRASH", "Ledger:FaultPayoutCrash");
         return options;
     }
+
+    public const int PayoutIntervalSecondsMax = 3_600;
 
     public const int FxQuoteSecondsMax = 3_600;
 

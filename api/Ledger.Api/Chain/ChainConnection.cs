@@ -23,8 +23,12 @@ public sealed class ChainConnection
     internal void Disconnected() => session = null;
 }
 
-/// <summary>One chain connection: its id, the RPC URL auditors can use, the four deployments and the finality depth.</summary>
-public sealed record ChainInfo(ulong ChainId, Uri RpcUrl, bool RpcIsPublic, ContractAddresses Contracts, int Confirmations, bool Local);
+/// <summary>
+/// One chain connection: its id, the RPC URL auditors can use, the four deployments, the finality depth,
+/// and the treasury: the node key's address, which anchors, pays payouts out of its token balance, and
+/// is the arbiter (and, for treasury-funded escrows, the payer) of escrows.
+/// </summary>
+public sealed record ChainInfo(ulong ChainId, Uri RpcUrl, bool RpcIsPublic, ContractAddresses Contracts, int Confirmations, bool Local, string Treasury);
 
 /// <summary>The live objects of one connection.</summary>
 public sealed record ChainSession(ChainInfo Info, EthClient Eth, TransactionSender Sender, SettlementContracts Contracts);

@@ -34,6 +34,9 @@ public sealed partial class ChainHost : IHostedService, IAsyncDisposable
     /// <summary>The port a local anvil prefers, so wallets and auditors find it where they expect; any free port otherwise.</summary>
     public const int PreferredAnvilPort = 8545;
 
+    /// <summary>TestUSD units (6 decimals) the local treasury is topped up to: 100 million TUSD.</summary>
+    public static readonly System.Numerics.BigInteger LocalTreasuryFloat = System.Numerics.BigInteger.Pow(10, 14);
+
     private readonly NodeOptions options;
     private readonly ChainConnection connection;
     private readonly ILogger<ChainHost> logger;
@@ -87,12 +90,36 @@ public sealed partial class ChainHost : IHostedService, IAsyncDisposable
         var sender = await TransactionSender.CreateAsync(eth, key, Path.Combine(options.DataDirectory, NonceFileName), new TransactionSenderOptions(), cancellationToken);
         var deployment = await DeploymentAsync(settings, local, sender, chainId, cancellationToken);
         var addresses = new ContractAddresses(deployment.Anchor.ToString(), deployment.Escrow.ToString(), deployment.Payouts.ToString(), deployment.Stablecoin.ToString());
-        var info = new ChainInfo(chainId, endpoint, local || IsPublic(endpoint), addresses, settings.ConfirmationsFor(local), local);
-        connection.Connected(new ChainSession(info, eth, sender, SettlementContracts.Bind(deployment, eth, sender)));
+        var info = new ChainInfo(chainId, endpoint, local || IsPublic(endpoint), addresses, settings.ConfirmationsFor(local), local, sender.Sender.ToString());
+        var contracts = SettlementContracts.Bind(deployment, eth, sender);
+        if (local)
+        {
+            await TopUpLocalTreasuryAsync(contracts.Stablecoin, sender.Sender, cancellationToken);
+        }
+
+        connection.Connected(new ChainSession(info, eth, sender, contracts));
         LogConnected(logger, chainId, addresses.Anchor);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken) => await ShutdownAsync(cancellationToken);
+
+    /// <summary>
+    /// On the embedded node's own chain the treasury (the node key, TestUSD's minter) is kept stocked, so
+    /// payouts and treasury-funded escrows have tokens to move: below a tenth of
+    /// <see cref="LocalTreasuryFloat"/> it is minted back up to it. TestUSD has no value anywhere; on any
+    /// other chain the operator funds the treasury.
+    /// </summary>
+    private async Task TopUpLocalTreasuryAsync(TestUsdContract stablecoin, Address treasury, CancellationToken cancellationToken)
+    {
+        var balance = await stablecoin.BalanceOfAsync(treasury, BlockTag.Latest, cancellationToken);
+        if (balance >= LocalTreasuryFloat / 10)
+        {
+            return;
+        }
+
+        await stablecoin.MintAsync(treasury, LocalTreasuryFloat - balance, cancellationToken);
+        LogTreasuryMinted(logger, treasury.ToString(), LocalTreasuryFloat - balance);
+    }
 
     public async ValueTask DisposeAsync() => await ShutdownAsync(CancellationToken.None);
 
@@ -225,6 +252,9 @@ public sealed partial class ChainHost : IHostedService, IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Stopped anvil process {ProcessId}, left running by an earlier start of this node; its state was saved first.")]
     private static partial void LogOrphanStopped(ILogger logger, int processId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Minted {Units} TestUSD units to the local treasury {Treasury}.")]
+    private static partial void LogTreasuryMinted(ILogger logger, string treasury, System.Numerics.BigInteger units);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Connected to chain {ChainId}; SettlementAnchor at {Anchor}.")]
     private static partial void LogConnected(ILogger logger, ulong chainId, string anchor);

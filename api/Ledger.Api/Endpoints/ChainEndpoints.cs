@@ -5,7 +5,12 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace Ledger.Api.Endpoints;
 
 /// <summary>Response of <c>GET /v1/chain</c>.</summary>
-public sealed record ChainResponse(ulong ChainId, string? RpcUrl, ChainContractsResponse Contracts, int Confirmations);
+public sealed record ChainResponse(
+    ulong ChainId,
+    string? RpcUrl,
+    ChainContractsResponse Contracts,
+    int Confirmations,
+    [property: System.ComponentModel.Description("The node's address: it anchors, pays payouts from its token balance, and is the arbiter of escrows. EIP-55.")] string Treasury);
 
 public sealed record ChainContractsResponse(string Anchor, string Escrow, string Payouts, string Stablecoin);
 
@@ -33,6 +38,7 @@ public static class ChainEndpoints
             info.ChainId,
             info.RpcIsPublic ? info.RpcUrl.ToString().TrimEnd('/') : null,
             new ChainContractsResponse(contracts.Anchor, contracts.Escrow, contracts.Payouts, contracts.Stablecoin),
-            info.Confirmations));
+            info.Confirmations,
+            info.Treasury));
     }
 }
