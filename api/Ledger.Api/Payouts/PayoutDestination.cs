@@ -10,28 +10,32 @@ namespace Ledger.Api.Payouts;
 /// </summary>
 public static class PayoutDestination
 {
-    public static ProblemCode? Check(string? text, IReadOnlyCollection<Address> ownContracts, out Address address)
+    public static ProblemCode? Check(string? text, IReadOnlyCollection<Address> ownContracts, out Address address) =>
+        Check(text, ownContracts, "destination", out address);
+
+    /// <summary>The same checks for another field that names an address tokens go to (an escrow's payee).</summary>
+    public static ProblemCode? Check(string? text, IReadOnlyCollection<Address> ownContracts, string field, out Address address)
     {
         ArgumentNullException.ThrowIfNull(ownContracts);
         if (!Address.TryParse(text, out address))
         {
-            return new ProblemCode("invalid_destination", $"destination '{text}' is not an address: 0x and 40 hex digits, in its EIP-55 checksummed form.");
+            return new ProblemCode($"invalid_{field}", $"{field} '{text}' is not an address: 0x and 40 hex digits, in its EIP-55 checksummed form.");
         }
 
         var checksummed = address.ToString();
         if (!string.Equals(text, checksummed, StringComparison.Ordinal))
         {
-            return new ProblemCode("destination_not_checksummed", $"destination must be written in its EIP-55 checksummed form, {checksummed}, so that a mistyped address is caught.");
+            return new ProblemCode($"{field}_not_checksummed", $"{field} must be written in its EIP-55 checksummed form, {checksummed}, so that a mistyped address is caught.");
         }
 
         if (address == Address.Zero)
         {
-            return new ProblemCode("invalid_destination", "destination is the zero address; tokens sent there are lost.");
+            return new ProblemCode($"invalid_{field}", $"{field} is the zero address; tokens sent there are lost.");
         }
 
         if (ownContracts.Contains(address))
         {
-            return new ProblemCode("invalid_destination", $"destination {checksummed} is one of this ledger's own contracts.");
+            return new ProblemCode($"invalid_{field}", $"{field} {checksummed} is one of this ledger's own contracts.");
         }
 
         return null;
