@@ -69,6 +69,22 @@ public sealed partial class PostgresLedgerStore : IPayoutStore
         return found.Count == 0 ? null : found[0];
     }
 
+    public async ValueTask<IReadOnlyList<Payout>> ListPayoutsAsync(UInt128? participantId, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, PayoutPageMax);
+        await using var command = dataSource.CreateCommand(participantId is null
+            ? $"SELECT {PayoutColumns} FROM payouts ORDER BY created_at_ticks DESC, id DESC LIMIT $1"
+            : $"SELECT {PayoutColumns} FROM payouts WHERE participant_id = $2 ORDER BY created_at_ticks DESC, id DESC LIMIT $1");
+        command.Parameters.Add(PostgresRows.Integer(limit));
+        if (participantId is { } participant)
+        {
+            command.Parameters.Add(PostgresRows.Id(participant));
+        }
+
+        return await ReadAllAsync(command, ReadPayout, cancellationToken);
+    }
+
     public async ValueTask<IReadOnlyList<Payout>> ListPendingPayoutsAsync(int limit, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);

@@ -66,6 +66,16 @@ public sealed partial class SqliteLedgerStore : IPayoutStore
         return found.Count == 0 ? null : found[0];
     }
 
+    public async ValueTask<IReadOnlyList<Payout>> ListPayoutsAsync(UInt128? participantId, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, PayoutPageMax);
+        await using var connection = await OpenReaderAsync(cancellationToken);
+        return participantId is { } participant
+            ? await ReadPayoutsAsync(connection, null, "WHERE participant_id = $a ORDER BY created_at DESC, id DESC", Blob.From(participant), limit, cancellationToken)
+            : await ReadPayoutsAsync(connection, null, "WHERE $a IS NULL ORDER BY created_at DESC, id DESC", null, limit, cancellationToken);
+    }
+
     public async ValueTask<IReadOnlyList<Payout>> ListPendingPayoutsAsync(int limit, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);

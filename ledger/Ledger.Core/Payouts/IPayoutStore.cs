@@ -30,6 +30,9 @@ public interface IPayoutStore
     /// </summary>
     ValueTask<bool> TryFailPendingPayoutAsync(UInt128 id, string reason, DateTimeOffset at, CancellationToken cancellationToken);
 
+    /// <summary>Payouts newest first: one participant's, or everyone's when <paramref name="participantId"/> is null.</summary>
+    ValueTask<IReadOnlyList<Payout>> ListPayoutsAsync(UInt128? participantId, int limit, CancellationToken cancellationToken);
+
     /// <summary>Pending payouts not in any batch, oldest first.</summary>
     ValueTask<IReadOnlyList<Payout>> ListPendingPayoutsAsync(int limit, CancellationToken cancellationToken);
 

@@ -14,6 +14,8 @@ public sealed partial class FaultyStore
 
     public ValueTask<bool> TryFailPendingPayoutAsync(UInt128 id, string reason, DateTimeOffset at, CancellationToken cancellationToken) { Check(); return Payouts.TryFailPendingPayoutAsync(id, reason, at, cancellationToken); }
 
+    public ValueTask<IReadOnlyList<Payout>> ListPayoutsAsync(UInt128? participantId, int limit, CancellationToken cancellationToken) { Check(); return Payouts.ListPayoutsAsync(participantId, limit, cancellationToken); }
+
     public ValueTask<IReadOnlyList<Payout>> ListPendingPayoutsAsync(int limit, CancellationToken cancellationToken) { Check(); return Payouts.ListPendingPayoutsAsync(limit, cancellationToken); }
 
     public ValueTask<(SettlementWrite Result, ulong Seq)> TryOpenBatchAsync(IReadOnlyList<UInt128> payoutIds, DateTimeOffset at, SettlementFence fence, CancellationToken cancellationToken) { Check(); return Payouts.TryOpenBatchAsync(payoutIds, at, fence, cancellationToken); }

@@ -69,6 +69,22 @@ public abstract class PayoutStoreTests<TFixture>(TFixture fixture) : LedgerTestB
     }
 
     [Fact]
+    public async Task Payouts_list_newest_first_for_everyone_or_for_one_participant_in_any_status()
+    {
+        var fence = await LeadAsync("a");
+        await AddAsync(3, 1, 2);
+        var other = NewPayout(4) with { ParticipantId = 0xB2 };
+        Assert.Equal(PayoutCreation.Created, (await Payouts.TryAddPayoutAsync(other, Ledger.Token)).Result);
+        Assert.Equal((SettlementWrite.Applied, 1UL), await Payouts.TryOpenBatchAsync([2], Start, fence, Ledger.Token));
+
+        Assert.Equal([4, 3, 2, 1], Ids(await Payouts.ListPayoutsAsync(null, 10, Ledger.Token)));
+        Assert.Equal([4, 3], Ids(await Payouts.ListPayoutsAsync(null, 2, Ledger.Token)));
+        Assert.Equal([3, 2, 1], Ids(await Payouts.ListPayoutsAsync(0xA1, 10, Ledger.Token)));
+        Assert.Equal([4], Ids(await Payouts.ListPayoutsAsync(0xB2, 10, Ledger.Token)));
+        Assert.Empty(await Payouts.ListPayoutsAsync(0xC3, 10, Ledger.Token));
+    }
+
+    [Fact]
     public async Task Only_a_pending_payout_in_no_batch_can_be_failed_outright_and_it_then_never_joins_a_batch()
     {
         var fence = await LeadAsync("a");
