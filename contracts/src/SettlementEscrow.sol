@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
@@ -12,9 +13,17 @@ import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol
  * the payer. The arbiter may refund at any time; after the deadline anyone may refund, so funds never stay
  * locked when the arbiter is gone. Every escrow id is used once: after release or refund it can never be
  * opened again, so a replayed open cannot move funds twice.
+ *
+ * Who opens: the payer itself ({open}, {openWithPermit}), or a holder of RELAYER_ROLE (the settlement node's key)
+ * submitting an outside payer's EIP-2612 permit on the payer's behalf ({openWithPermitFor}); the payer on record,
+ * who gets any refund, is then that outside payer. Relayed opens take a role because a permit is public once it
+ * is in the mempool: anyone could otherwise copy it into an open with a payee of their own choosing.
  */
-contract SettlementEscrow is ReentrancyGuard {
+contract SettlementEscrow is AccessControl, ReentrancyGuard {
     using SafeERC20 for IERC20;
+
+    /// @notice Role allowed to call {openWithPermitFor}.
+    bytes32 public constant RELAYER_ROLE = keccak256("RELAYER_ROLE");
 
     /// @notice Lifecycle of an escrow id. `None` ids were never used; the other states are final except `Open`.
     enum State {
@@ -52,9 +61,11 @@ contract SettlementEscrow is ReentrancyGuard {
     /// @notice Escrow `id` was refunded by `caller`: `amount` of `token` went back to `payer`.
     event Refunded(bytes32 indexed id, address indexed payer, address token, uint256 amount, address caller);
 
+    /// @notice The constructor was given the zero address as the holder of `role`.
+    error SettlementEscrowZeroRoleHolder(bytes32 role);
     /// @notice `id` was opened before (it may since have been released or refunded); ids are never reused.
     error SettlementEscrowIdUsed(bytes32 id);
-    /// @notice The payee, token or arbiter is the zero address.
+    /// @notice The payer, payee, token or arbiter is the zero address.
     error SettlementEscrowZeroAddress();
     /// @notice An escrow of zero tokens was asked for.
     error SettlementEscrowZeroAmount();
@@ -72,6 +83,17 @@ contract SettlementEscrow is ReentrancyGuard {
     error SettlementEscrowNotRefundable(bytes32 id, address caller, uint64 deadline);
 
     /**
+     * @param admin receives DEFAULT_ADMIN_ROLE (grants and revokes RELAYER_ROLE).
+     * @param relayer receives RELAYER_ROLE.
+     */
+    constructor(address admin, address relayer) {
+        if (admin == address(0)) revert SettlementEscrowZeroRoleHolder(DEFAULT_ADMIN_ROLE);
+        if (relayer == address(0)) revert SettlementEscrowZeroRoleHolder(RELAYER_ROLE);
+        _grantRole(DEFAULT_ADMIN_ROLE, admin);
+        _grantRole(RELAYER_ROLE, relayer);
+    }
+
+    /**
      * @notice Opens escrow `id`: takes `amount` of `token` from the caller (the payer) by `transferFrom`, so
      * the caller must have approved this contract for at least `amount`.
      * @param deadline unix seconds after which anyone may refund.
@@ -81,7 +103,7 @@ contract SettlementEscrow is ReentrancyGuard {
         external
         nonReentrant
     {
-        _open(id, payee, token, amount, deadline, arbiter);
+        _open(id, msg.sender, payee, token, amount, deadline, arbiter);
     }
 
     /**
@@ -104,11 +126,38 @@ contract SettlementEscrow is ReentrancyGuard {
         bytes32 r,
         bytes32 s
     ) external nonReentrant {
-        try IERC20Permit(address(token)).permit(msg.sender, address(this), amount, permitDeadline, v, r, s) {}
-        catch {
-            if (token.allowance(msg.sender, address(this)) < amount) revert SettlementEscrowPermitFailed(id);
-        }
-        _open(id, payee, token, amount, deadline, arbiter);
+        _permitOrAllowance(id, msg.sender, token, amount, permitDeadline, v, r, s);
+        _open(id, msg.sender, payee, token, amount, deadline, arbiter);
+    }
+
+    /**
+     * @notice Opens escrow `id` on behalf of `payer`, who is not the caller: `payer`'s EIP-2612 permit
+     * (`permitDeadline`, `v`, `r`, `s`) for exactly `amount`, spender this contract, grants the allowance, then
+     * `amount` of `token` is taken from `payer` by `transferFrom`. `payer` is the payer on record: a refund goes
+     * straight back to it. Only RELAYER_ROLE, so that nobody can copy a permit from the mempool into an open with
+     * their own payee.
+     * @dev A permit front-run from the mempool is tolerated as in {openWithPermit}: the open goes ahead when the
+     * allowance is already there, and fails with {SettlementEscrowPermitFailed} when it is not. It follows that a
+     * relayer can draw on any allowance `payer` has granted this contract, permit or not: RELAYER_ROLE is trusted
+     * with every allowance to this contract, and is held by the settlement node's key alone.
+     * Emits {Opened} with `payer` as the payer.
+     */
+    function openWithPermitFor(
+        bytes32 id,
+        address payer,
+        address payee,
+        IERC20 token,
+        uint256 amount,
+        uint64 deadline,
+        address arbiter,
+        uint256 permitDeadline,
+        uint8 v,
+        bytes32 r,
+        bytes32 s
+    ) external onlyRole(RELAYER_ROLE) nonReentrant {
+        if (payer == address(0)) revert SettlementEscrowZeroAddress();
+        _permitOrAllowance(id, payer, token, amount, permitDeadline, v, r, s);
+        _open(id, payer, payee, token, amount, deadline, arbiter);
     }
 
     /**
@@ -182,9 +231,35 @@ contract SettlementEscrow is ReentrancyGuard {
         );
     }
 
-    function _open(bytes32 id, address payee, IERC20 token, uint256 amount, uint64 deadline, address arbiter)
-        private
-    {
+    /// @dev Submits `owner`'s permit for `amount` to this contract; when it reverts (most often because the same
+    /// permit was already submitted by someone else, using its nonce), requires the allowance to be there anyway.
+    function _permitOrAllowance(
+        bytes32 id,
+        address owner,
+        IERC20 token,
+        uint256 amount,
+        uint256 permitDeadline,
+        uint8 v,
+        bytes32 r,
+        bytes32 s
+    ) private {
+        try IERC20Permit(address(token)).permit(owner, address(this), amount, permitDeadline, v, r, s) {}
+        catch {
+            if (token.allowance(owner, address(this)) < amount) revert SettlementEscrowPermitFailed(id);
+        }
+    }
+
+    /// @dev Records escrow `id` for `payer` and takes `amount` of `token` from `payer`, who has approved this
+    /// contract. `payer` is the caller, or for {openWithPermitFor} the permit's owner; never the zero address.
+    function _open(
+        bytes32 id,
+        address payer,
+        address payee,
+        IERC20 token,
+        uint256 amount,
+        uint64 deadline,
+        address arbiter
+    ) private {
         if (_escrows[id].state != State.None) revert SettlementEscrowIdUsed(id);
         if (payee == address(0) || address(token) == address(0) || arbiter == address(0)) {
             revert SettlementEscrowZeroAddress();
@@ -193,7 +268,7 @@ contract SettlementEscrow is ReentrancyGuard {
         if (deadline <= block.timestamp) revert SettlementEscrowDeadlineNotInFuture(deadline, block.timestamp);
 
         _escrows[id] = Escrow({
-            payer: msg.sender,
+            payer: payer,
             deadline: deadline,
             state: State.Open,
             payee: payee,
@@ -205,10 +280,10 @@ contract SettlementEscrow is ReentrancyGuard {
         // The balance is compared around the transfer so that a token which delivers less than it was asked
         // for (fee on transfer) cannot leave the escrow owing more than it holds.
         uint256 balanceBefore = token.balanceOf(address(this));
-        token.safeTransferFrom(msg.sender, address(this), amount);
+        token.safeTransferFrom(payer, address(this), amount);
         uint256 received = token.balanceOf(address(this)) - balanceBefore;
         if (received != amount) revert SettlementEscrowAmountMismatch(id, amount, received);
 
-        emit Opened(id, msg.sender, payee, address(token), amount, deadline, arbiter);
+        emit Opened(id, payer, payee, address(token), amount, deadline, arbiter);
     }
 }

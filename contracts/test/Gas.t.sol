@@ -73,6 +73,9 @@ contract GasTest is Test {
     address internal constant PAYER = address(0x9A7E4);
     address internal constant PAYEE = address(0xFEE);
     address internal constant ARBITER = address(0xA4B);
+    address internal constant RELAYER = address(0x4E1A);
+    // An outside payer who funds an escrow with a permit alone: no approve, no transaction of its own.
+    uint256 internal constant PERMIT_PAYER_KEY = 0x0D75;
 
     // A full commit batch (8,189 transfers) on top of a log just under a million entries gives a 20-hash proof.
     uint256 internal constant FIRST_SIZE = 999_999;
@@ -87,10 +90,11 @@ contract GasTest is Test {
     function setUp() public {
         vm.warp(1_795_000_000);
         anchorContract = new SettlementAnchor(address(this), ANCHORER);
-        escrow = new SettlementEscrow();
+        escrow = new SettlementEscrow(address(this), RELAYER);
         batcher = new PayoutBatcher(address(this), PAYER);
         usd = new TestUSD(address(this));
         usd.mint(PAYER, 1_000_000_000_000);
+        usd.mint(vm.addr(PERMIT_PAYER_KEY), 1_000_000_000);
         vm.startPrank(PAYER);
         usd.approve(address(escrow), type(uint256).max);
         usd.approve(address(batcher), type(uint256).max);
@@ -141,6 +145,31 @@ contract GasTest is Test {
         vm.prank(ARBITER);
         escrow.refund(id);
         vm.assertEq(usd.balanceOf(address(escrow)), 0, "refunded");
+    }
+
+    function testGas_escrowOpenWithPermitForRelayed() public {
+        bytes32 id = keccak256("order-relayed");
+        address payer = vm.addr(PERMIT_PAYER_KEY);
+        uint256 permitDeadline = block.timestamp + 1 hours;
+        bytes32 structHash = keccak256(
+            abi.encode(
+                keccak256("Permit(address owner,address spender,uint256 value,uint256 nonce,uint256 deadline)"),
+                payer,
+                address(escrow),
+                250_000_000,
+                usd.nonces(payer),
+                permitDeadline
+            )
+        );
+        (uint8 v, bytes32 r, bytes32 s) =
+            vm.sign(PERMIT_PAYER_KEY, keccak256(abi.encodePacked("\x19\x01", usd.DOMAIN_SEPARATOR(), structHash)));
+        vm.prank(RELAYER);
+        escrow.openWithPermitFor(
+            id, payer, PAYEE, usd, 250_000_000, uint64(block.timestamp + 1 days), ARBITER, permitDeadline, v, r, s
+        );
+        (address recorded,,,,,,) = escrow.escrows(id);
+        vm.assertEq(recorded, payer, "payer on record");
+        vm.assertEq(usd.balanceOf(address(escrow)), 250_000_000, "escrow holds");
     }
 
     function testGas_payoutBatchOf1() public {

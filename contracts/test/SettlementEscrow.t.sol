@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IERC20Errors} from "@openzeppelin/contracts/interfaces/draft-IERC6093.sol";
 import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
@@ -9,13 +10,16 @@ import {FeeOnTransferToken, ReentrantToken} from "./utils/Mocks.sol";
 import {SettlementEscrow} from "../src/SettlementEscrow.sol";
 import {TestUSD} from "../src/TestUSD.sol";
 
-/// @notice Every revert and event of SettlementEscrow, permit funding, guards, and conservation of funds.
+/// @notice Every revert and event of SettlementEscrow, roles, permit funding (the payer's own and relayed), guards,
+/// and conservation of funds.
 contract SettlementEscrowTest is Test {
     uint256 internal constant PAYER_KEY = 0x9A7E4;
     address internal payer;
     address internal constant PAYEE = address(0xFEE);
     address internal constant ARBITER = address(0xA4B);
     address internal constant STRANGER = address(0xBAD);
+    address internal constant RELAYER = address(0x4E1A);
+    uint256 internal constant STRANGER_KEY = 0x57A4;
     uint256 internal constant NOW = 1_795_000_000;
     uint64 internal constant DEADLINE = uint64(NOW + 1 days);
     uint256 internal constant AMOUNT = 250_000_000; // 250 TUSD
@@ -27,11 +31,30 @@ contract SettlementEscrowTest is Test {
     function setUp() public {
         vm.warp(NOW);
         payer = vm.addr(PAYER_KEY);
-        escrow = new SettlementEscrow();
+        escrow = new SettlementEscrow(address(this), RELAYER);
         usd = new TestUSD(address(this));
         usd.mint(payer, 1_000_000_000);
         vm.prank(payer);
         usd.approve(address(escrow), type(uint256).max);
+    }
+
+    // ---- constructor --------------------------------------------------------------------------------------
+
+    function test_constructorGrantsRoles() public view {
+        vm.assertTrue(escrow.hasRole(escrow.DEFAULT_ADMIN_ROLE(), address(this)), "admin");
+        vm.assertTrue(escrow.hasRole(escrow.RELAYER_ROLE(), RELAYER), "relayer");
+        vm.assertFalse(escrow.hasRole(escrow.RELAYER_ROLE(), address(this)), "admin is not relayer");
+        vm.assertEq(escrow.RELAYER_ROLE(), keccak256("RELAYER_ROLE"), "role id");
+        vm.assertEq(escrow.getRoleAdmin(escrow.RELAYER_ROLE()), escrow.DEFAULT_ADMIN_ROLE(), "role admin");
+    }
+
+    function test_constructorRefusesZeroAddresses() public {
+        vm.expectRevert(abi.encodeWithSelector(SettlementEscrow.SettlementEscrowZeroRoleHolder.selector, bytes32(0)));
+        new SettlementEscrow(address(0), RELAYER);
+        vm.expectRevert(
+            abi.encodeWithSelector(SettlementEscrow.SettlementEscrowZeroRoleHolder.selector, keccak256("RELAYER_ROLE"))
+        );
+        new SettlementEscrow(address(this), address(0));
     }
 
     // ---- open ---------------------------------------------------------------------------------------------
@@ -184,6 +207,159 @@ contract SettlementEscrowTest is Test {
         vm.expectRevert(abi.encodeWithSelector(SettlementEscrow.SettlementEscrowPermitFailed.selector, ID));
         vm.prank(payer);
         escrow.openWithPermit(ID, PAYEE, usd, AMOUNT, DEADLINE, ARBITER, NOW - 1, v, r, s);
+    }
+
+    // ---- openWithPermitFor --------------------------------------------------------------------------------
+
+    function test_relayerOpensWithOutsidePayersPermit() public {
+        vm.prank(payer);
+        usd.approve(address(escrow), 0);
+        (uint8 v, bytes32 r, bytes32 s) = _permit(AMOUNT, NOW + 1 hours, usd.nonces(payer));
+        vm.expectEmit(true, true, true, true, address(escrow));
+        emit SettlementEscrow.Opened(ID, payer, PAYEE, address(usd), AMOUNT, DEADLINE, ARBITER);
+        vm.prank(RELAYER);
+        escrow.openWithPermitFor(ID, payer, PAYEE, usd, AMOUNT, DEADLINE, ARBITER, NOW + 1 hours, v, r, s);
+
+        vm.assertEq(usd.balanceOf(address(escrow)), AMOUNT, "escrow holds");
+        vm.assertEq(usd.balanceOf(payer), 1_000_000_000 - AMOUNT, "outside payer paid");
+        vm.assertEq(usd.balanceOf(RELAYER), 0, "relayer paid nothing");
+        vm.assertEq(usd.nonces(payer), 1, "permit used");
+        vm.assertEq(usd.allowance(payer, address(escrow)), 0, "allowance spent");
+        (address p, address payee, address token, uint256 amount, uint64 deadline, address arbiter, SettlementEscrow.State state)
+        = escrow.escrows(ID);
+        vm.assertEq(p, payer, "payer on record is the outside payer");
+        vm.assertEq(payee, PAYEE, "payee");
+        vm.assertEq(token, address(usd), "token");
+        vm.assertEq(amount, AMOUNT, "amount");
+        vm.assertEq(deadline, DEADLINE, "deadline");
+        vm.assertEq(arbiter, ARBITER, "arbiter");
+        vm.assertEq(uint256(state), uint256(SettlementEscrow.State.Open), "state");
+    }
+
+    function test_openWithPermitForOnlyByRelayer() public {
+        vm.prank(payer);
+        usd.approve(address(escrow), 0);
+        (uint8 v, bytes32 r, bytes32 s) = _permit(AMOUNT, NOW + 1 hours, 0);
+        // Someone who copied the permit, the payer itself and the admin all lack the role.
+        address[3] memory others = [STRANGER, payer, address(this)];
+        for (uint256 i = 0; i < others.length; ++i) {
+            vm.expectRevert(
+                abi.encodeWithSelector(
+                    IAccessControl.AccessControlUnauthorizedAccount.selector, others[i], keccak256("RELAYER_ROLE")
+                )
+            );
+            vm.prank(others[i]);
+            escrow.openWithPermitFor(ID, payer, STRANGER, usd, AMOUNT, DEADLINE, STRANGER, NOW + 1 hours, v, r, s);
+        }
+        vm.assertEq(usd.nonces(payer), 0, "permit unused");
+        (,,,,,, SettlementEscrow.State state) = escrow.escrows(ID);
+        vm.assertEq(uint256(state), uint256(SettlementEscrow.State.None), "nothing recorded");
+    }
+
+    function test_roleGrantedByAdminMayRelay() public {
+        vm.prank(payer);
+        usd.approve(address(escrow), 0);
+        (uint8 v, bytes32 r, bytes32 s) = _permit(AMOUNT, NOW + 1 hours, 0);
+        escrow.grantRole(escrow.RELAYER_ROLE(), STRANGER);
+        escrow.revokeRole(escrow.RELAYER_ROLE(), RELAYER);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IAccessControl.AccessControlUnauthorizedAccount.selector, RELAYER, keccak256("RELAYER_ROLE")
+            )
+        );
+        vm.prank(RELAYER);
+        escrow.openWithPermitFor(ID, payer, PAYEE, usd, AMOUNT, DEADLINE, ARBITER, NOW + 1 hours, v, r, s);
+        vm.prank(STRANGER);
+        escrow.openWithPermitFor(ID, payer, PAYEE, usd, AMOUNT, DEADLINE, ARBITER, NOW + 1 hours, v, r, s);
+        vm.assertEq(usd.balanceOf(address(escrow)), AMOUNT, "escrow holds");
+    }
+
+    function test_openWithPermitForSurvivesFrontRunPermit() public {
+        vm.prank(payer);
+        usd.approve(address(escrow), 0);
+        (uint8 v, bytes32 r, bytes32 s) = _permit(AMOUNT, NOW + 1 hours, 0);
+        // Someone copies the permit from the mempool and submits it to the token first.
+        vm.prank(STRANGER);
+        usd.permit(payer, address(escrow), AMOUNT, NOW + 1 hours, v, r, s);
+        vm.expectEmit(true, true, true, true, address(escrow));
+        emit SettlementEscrow.Opened(ID, payer, PAYEE, address(usd), AMOUNT, DEADLINE, ARBITER);
+        vm.prank(RELAYER);
+        escrow.openWithPermitFor(ID, payer, PAYEE, usd, AMOUNT, DEADLINE, ARBITER, NOW + 1 hours, v, r, s);
+        vm.assertEq(usd.balanceOf(address(escrow)), AMOUNT, "escrow holds");
+        vm.assertEq(usd.allowance(payer, address(escrow)), 0, "allowance spent");
+    }
+
+    function test_openWithPermitForRefusesBadPermit() public {
+        vm.prank(payer);
+        usd.approve(address(escrow), 0);
+        vm.startPrank(RELAYER);
+        // Signed for a smaller amount than the escrow asks for.
+        (uint8 v, bytes32 r, bytes32 s) = _permit(AMOUNT - 1, NOW + 1 hours, 0);
+        vm.expectRevert(abi.encodeWithSelector(SettlementEscrow.SettlementEscrowPermitFailed.selector, ID));
+        escrow.openWithPermitFor(ID, payer, PAYEE, usd, AMOUNT, DEADLINE, ARBITER, NOW + 1 hours, v, r, s);
+        // Signed by someone other than the payer named.
+        (v, r, s) = _permitBy(STRANGER_KEY, payer, AMOUNT, NOW + 1 hours, 0);
+        vm.expectRevert(abi.encodeWithSelector(SettlementEscrow.SettlementEscrowPermitFailed.selector, ID));
+        escrow.openWithPermitFor(ID, payer, PAYEE, usd, AMOUNT, DEADLINE, ARBITER, NOW + 1 hours, v, r, s);
+        // The payer's own permit, relayed for another payer.
+        (v, r, s) = _permit(AMOUNT, NOW + 1 hours, 0);
+        vm.expectRevert(abi.encodeWithSelector(SettlementEscrow.SettlementEscrowPermitFailed.selector, ID));
+        escrow.openWithPermitFor(
+            ID, vm.addr(STRANGER_KEY), PAYEE, usd, AMOUNT, DEADLINE, ARBITER, NOW + 1 hours, v, r, s
+        );
+        // Expired.
+        (v, r, s) = _permit(AMOUNT, NOW - 1, 0);
+        vm.expectRevert(abi.encodeWithSelector(SettlementEscrow.SettlementEscrowPermitFailed.selector, ID));
+        escrow.openWithPermitFor(ID, payer, PAYEE, usd, AMOUNT, DEADLINE, ARBITER, NOW - 1, v, r, s);
+        vm.stopPrank();
+        vm.assertEq(usd.balanceOf(payer), 1_000_000_000, "payer untouched");
+    }
+
+    /// @notice The documented trust in RELAYER_ROLE: with the allowance already there, a failing permit does not
+    /// stop the open (this is what lets a front-run permit through).
+    function test_openWithPermitForUsesAllowanceWhenPermitFails() public {
+        (uint8 v, bytes32 r, bytes32 s) = _permitBy(STRANGER_KEY, payer, AMOUNT, NOW + 1 hours, 0);
+        vm.prank(RELAYER);
+        escrow.openWithPermitFor(ID, payer, PAYEE, usd, AMOUNT, DEADLINE, ARBITER, NOW + 1 hours, v, r, s);
+        (address p,,,,,,) = escrow.escrows(ID);
+        vm.assertEq(p, payer, "payer");
+        vm.assertEq(usd.balanceOf(address(escrow)), AMOUNT, "escrow holds");
+    }
+
+    function test_openWithPermitForRefusesZeroPayer() public {
+        (uint8 v, bytes32 r, bytes32 s) = _permit(AMOUNT, NOW + 1 hours, 0);
+        vm.expectRevert(abi.encodeWithSelector(SettlementEscrow.SettlementEscrowZeroAddress.selector));
+        vm.prank(RELAYER);
+        escrow.openWithPermitFor(ID, address(0), PAYEE, usd, AMOUNT, DEADLINE, ARBITER, NOW + 1 hours, v, r, s);
+    }
+
+    function test_openWithPermitForRefusesUsedId() public {
+        _open(ID);
+        vm.prank(payer);
+        usd.approve(address(escrow), 0);
+        (uint8 v, bytes32 r, bytes32 s) = _permit(AMOUNT, NOW + 1 hours, 0);
+        vm.expectRevert(abi.encodeWithSelector(SettlementEscrow.SettlementEscrowIdUsed.selector, ID));
+        vm.prank(RELAYER);
+        escrow.openWithPermitFor(ID, payer, PAYEE, usd, AMOUNT, DEADLINE, ARBITER, NOW + 1 hours, v, r, s);
+        vm.assertEq(usd.nonces(payer), 0, "permit not used");
+    }
+
+    function test_relayedEscrowRefundsToOutsidePayer() public {
+        vm.prank(payer);
+        usd.approve(address(escrow), 0);
+        (uint8 v, bytes32 r, bytes32 s) = _permit(AMOUNT, NOW + 1 hours, 0);
+        vm.prank(RELAYER);
+        escrow.openWithPermitFor(ID, payer, PAYEE, usd, AMOUNT, DEADLINE, ARBITER, NOW + 1 hours, v, r, s);
+
+        vm.warp(DEADLINE + 1);
+        vm.expectEmit(true, true, true, true, address(escrow));
+        emit SettlementEscrow.Refunded(ID, payer, address(usd), AMOUNT, STRANGER);
+        vm.prank(STRANGER);
+        escrow.refund(ID);
+        vm.assertEq(usd.balanceOf(payer), 1_000_000_000, "outside payer refunded");
+        vm.assertEq(usd.balanceOf(RELAYER), 0, "relayer gets nothing");
+        vm.assertEq(usd.balanceOf(STRANGER), 0, "caller gets nothing");
+        vm.assertEq(usd.balanceOf(address(escrow)), 0, "escrow empty");
     }
 
     // ---- release ------------------------------------------------------------------------------------------
@@ -363,10 +539,19 @@ contract SettlementEscrowTest is Test {
         view
         returns (uint8 v, bytes32 r, bytes32 s)
     {
+        return _permitBy(PAYER_KEY, payer, value, permitDeadline, nonce);
+    }
+
+    /// @dev A permit naming `owner`, signed with `key` (which is `owner`'s key only when the permit is genuine).
+    function _permitBy(uint256 key, address owner, uint256 value, uint256 permitDeadline, uint256 nonce)
+        internal
+        view
+        returns (uint8 v, bytes32 r, bytes32 s)
+    {
         bytes32 structHash = keccak256(
             abi.encode(
                 keccak256("Permit(address owner,address spender,uint256 value,uint256 nonce,uint256 deadline)"),
-                payer,
+                owner,
                 address(escrow),
                 value,
                 nonce,
@@ -374,6 +559,6 @@ contract SettlementEscrowTest is Test {
             )
         );
         bytes32 digest = keccak256(abi.encodePacked("\x19\x01", usd.DOMAIN_SEPARATOR(), structHash));
-        return vm.sign(PAYER_KEY, digest);
+        return vm.sign(key, digest);
     }
 }

@@ -6,8 +6,9 @@ namespace Ledger.Chain.Deployment;
 
 /// <summary>
 /// Deploys the four contracts from the sending key, which takes every role: admin of each, anchorer of
-/// SettlementAnchor, payer of PayoutBatcher and minter of TestUSD. The four creations are sent one after
-/// the other and awaited together, so a deployment costs one round of inclusion, not four.
+/// SettlementAnchor, relayer of SettlementEscrow, payer of PayoutBatcher and minter of TestUSD. The four
+/// creations are sent one after the other and awaited together, so a deployment costs one round of
+/// inclusion, not four.
 /// </summary>
 public static class ContractDeployer
 {
@@ -18,7 +19,7 @@ public static class ContractDeployer
         var creations = new (string Name, byte[] InitCode)[]
         {
             (ContractArtifacts.SettlementAnchorName, ContractArtifacts.SettlementAnchor.DeploymentData(key, key)),
-            (ContractArtifacts.SettlementEscrowName, ContractArtifacts.SettlementEscrow.DeploymentData()),
+            (ContractArtifacts.SettlementEscrowName, ContractArtifacts.SettlementEscrow.DeploymentData(key, key)),
             (ContractArtifacts.PayoutBatcherName, ContractArtifacts.PayoutBatcher.DeploymentData(key, key)),
             (ContractArtifacts.TestUsdName, ContractArtifacts.TestUsd.DeploymentData(key)),
         };

@@ -21,6 +21,12 @@ public sealed class DeploymentTests(AnvilFixture anvil) : IClassFixture<AnvilFix
         var call = new Ledger.Chain.Rpc.CallRequest(deployment.Anchor, hasRole.EncodeCall(anchorRole, sender.Sender));
         var output = hasRole.DecodeOutput(await anvil.Eth.CallAsync(call, Ledger.Chain.Rpc.BlockTag.Latest, CancellationToken.None));
         Assert.Equal(true, output[0]);
+        foreach (var role in new[] { new byte[32], Ledger.Chain.Crypto.Keccak256.Hash("RELAYER_ROLE") })
+        {
+            var escrowRole = new Ledger.Chain.Rpc.CallRequest(deployment.Escrow, hasRole.EncodeCall(role, sender.Sender));
+            Assert.Equal(true, hasRole.DecodeOutput(await anvil.Eth.CallAsync(escrowRole, Ledger.Chain.Rpc.BlockTag.Latest, CancellationToken.None))[0]);
+        }
+
         var runtime = await anvil.Eth.GetCodeAsync(deployment.Escrow, Ledger.Chain.Rpc.BlockTag.Latest, CancellationToken.None);
         Assert.Equal(ContractArtifacts.SettlementEscrow.DeployedBytecode, runtime);
     }
