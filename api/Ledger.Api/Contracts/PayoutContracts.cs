@@ -73,3 +73,5 @@ public sealed record PayoutResponse(
     [property: Description("Blocks on top of the transaction's, counting its own; null until it is in a block (or when the node cannot read the chain).")] ulong? Confirmations,
     [property: Description("RFC 3339, UTC.")] string CreatedAt,
     [property: Description("RFC 3339, UTC.")] string UpdatedAt);
+
+public sealed record PayoutsResponse(IReadOnlyList<PayoutResponse> Payouts);
