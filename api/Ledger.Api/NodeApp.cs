@@ -13,6 +13,7 @@ using Ledger.Core.Storage;
 using Ledger.Silo;
 using Ledger.Silo.Leadership;
 using Ledger.Silo.Payments;
+using Ledger.Silo.Payouts;
 using Ledger.Silo.Settlement;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.Features;
@@ -97,6 +98,7 @@ public static class NodeApp
             HoldTimeoutSeconds = (uint)options.PaymentHoldTimeout.TotalSeconds,
         });
         services.AddSingleton<PaymentProcessor>();
+        services.AddSingleton(new PayoutLedger(payoutStore, store, engine, options.Clock, OperatorBootstrap.OperatorId));
         services.AddSingleton<ApiKeyCache>();
         services.AddSingleton<ChainConnection>();
         services.AddSingleton<CurrencyDirectory>();
@@ -113,6 +115,13 @@ public static class NodeApp
             services.AddSingleton<IAnchorChainSource, SiloAnchorChain>();
             services.AddSilo();
             services.AddHostedService<PaymentResumeService>();
+            services.AddSingleton(new PayoutOptions
+            {
+                Interval = options.PayoutInterval,
+                CrashHook = PayoutFault.HookFor(options.FaultPayoutCrash),
+            });
+            services.AddSingleton<IPayoutChainSource, SiloPayoutChain>();
+            services.AddSiloPayouts();
         }
 
         services.ConfigureHttpJsonOptions(json => WireJson.Configure(json.SerializerOptions));

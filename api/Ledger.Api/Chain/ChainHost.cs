@@ -34,6 +34,12 @@ public sealed partial class ChainHost : IHostedService, IAsyncDisposable
     /// <summary>The port a local anvil prefers, so wallets and auditors find it where they expect; any free port otherwise.</summary>
     public const int PreferredAnvilPort = 8545;
 
+    /// <summary>
+    /// The node's sender: a gas cap of 20M (below a 30M block) leaves room for a full PayoutBatcher batch of
+    /// 256 payouts, which the payout client budgets at 65k gas each.
+    /// </summary>
+    public static readonly TransactionSenderOptions SenderOptions = new() { MaxGasLimit = 20_000_000 };
+
     /// <summary>TestUSD units (6 decimals) the local treasury is topped up to: 100 million TUSD.</summary>
     public static readonly System.Numerics.BigInteger LocalTreasuryFloat = System.Numerics.BigInteger.Pow(10, 14);
 
@@ -87,7 +93,7 @@ public sealed partial class ChainHost : IHostedService, IAsyncDisposable
         var eth = new EthClient(rpc);
         var chainId = await eth.GetChainIdAsync(cancellationToken);
         var key = ChooseKey(settings, local, chainId);
-        var sender = await TransactionSender.CreateAsync(eth, key, Path.Combine(options.DataDirectory, NonceFileName), new TransactionSenderOptions(), cancellationToken);
+        var sender = await TransactionSender.CreateAsync(eth, key, Path.Combine(options.DataDirectory, NonceFileName), SenderOptions, cancellationToken);
         var deployment = await DeploymentAsync(settings, local, sender, chainId, cancellationToken);
         var addresses = new ContractAddresses(deployment.Anchor.ToString(), deployment.Escrow.ToString(), deployment.Payouts.ToString(), deployment.Stablecoin.ToString());
         var info = new ChainInfo(chainId, endpoint, local || IsPublic(endpoint), addresses, settings.ConfirmationsFor(local), local, sender.Sender.ToString());
