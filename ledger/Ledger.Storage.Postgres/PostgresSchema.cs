@@ -88,6 +88,7 @@ internal static class PostgresSchema
         PostgresSettlementSchema.Migration,
         PostgresPaymentSchema.Migration,
         PostgresPayoutSchema.Migration,
+        PostgresEscrowSchema.Migration,
     ];
 
     public static int Latest => Migrations.Length;

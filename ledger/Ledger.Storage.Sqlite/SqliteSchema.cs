@@ -82,6 +82,7 @@ internal static class SqliteSchema
         SqliteSettlementSchema.Migration,
         SqlitePaymentSchema.Migration,
         SqlitePayoutSchema.Migration,
+        SqliteEscrowSchema.Migration,
     ];
 
     public static int Latest => Migrations.Length;
