@@ -14,7 +14,7 @@ public enum HoldState
     /// <summary>Not committed yet, and the payout is too young to commit it for the request that recorded it.</summary>
     Waiting,
 
-    /// <summary>The ledger refused the hold; the payout was failed (nothing is held).</summary>
+    /// <summary>The ledger refused the hold, for this call or for the request that recorded the payout; the payout was failed (nothing is held).</summary>
     Refused,
 
     /// <summary>Already posted or voided: the payout is settled one way or the other and must not be paid again.</summary>
@@ -68,6 +68,13 @@ public sealed class PayoutLedger(IPayoutStore payouts, ILedgerStore ledger, Ledg
     /// Where the hold of a pending payout stands, committing it first when it is missing and the payout is
     /// older than <paramref name="grace"/> (the request that recorded it crashed, or is slow).
     /// </summary>
+    /// <remarks>
+    /// <paramref name="payout"/> may be stale (read in a listing before this call): a payout the request
+    /// failed since (its own hold refused) answers <see cref="HoldState.Refused"/> and gets no hold. The
+    /// request may also fail it between that check and this commit; a hold committed for a payout found
+    /// Failed after is voided, as the request voids one it finds after failing the payout, so that a Failed
+    /// payout never keeps funds held whichever of the two commits first.
+    /// </remarks>
     public async Task<HoldState> EnsureHoldAsync(Payout payout, TimeSpan grace, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(payout);
@@ -82,8 +89,26 @@ public sealed class PayoutLedger(IPayoutStore payouts, ILedgerStore ledger, Ledg
             return HoldState.Waiting;
         }
 
-        if (await CommitHoldAsync(payout, cancellationToken) is not null)
+        // Without a hold, a payout leaves Pending only by a refused hold (no batch takes a payout that is not held).
+        var current = await payouts.GetPayoutAsync(payout.Id, cancellationToken)
+            ?? throw new InvalidOperationException($"Payout {payout.Id} is not in the store; payouts are never deleted.");
+        if (current.Status != PayoutStatus.Pending)
         {
+            return HoldState.Refused;
+        }
+
+        if (await CommitHoldAsync(current, cancellationToken) is not null)
+        {
+            return HoldState.Refused;
+        }
+
+        if (await payouts.GetPayoutAsync(payout.Id, cancellationToken) is { Status: PayoutStatus.Failed })
+        {
+            if (await IsHeldAsync(payout.Id, cancellationToken))
+            {
+                await ResolveAsync(payout.Id, paid: false, cancellationToken);
+            }
+
             return HoldState.Refused;
         }
 
