@@ -70,6 +70,11 @@ read -r passed failed skipped < <(awk '
     END { printf "%d %d %d\n", p, f, s }' "$log")
 passed=$((passed + forge_passed)); failed=$((failed + forge_failed)); skipped=$((skipped + forge_skipped))
 echo
+# The names of the tests that failed, just above the summary: CI shows only the tail of the output.
+if grep -qE '^\s+Failed [A-Za-z_]' "$log"; then
+    echo "Failed tests:"
+    grep -E '^\s+Failed [A-Za-z_]' "$log" | sed -E 's/^\s+/  /' | sort -u
+fi
 echo "Tests: ${passed} passed, ${failed} failed, ${skipped} skipped (forge: ${forge_passed} passed, ${forge_failed} failed)"
 if [ "$failed" -ne 0 ] || [ "$passed" -eq 0 ]; then
     status=1
