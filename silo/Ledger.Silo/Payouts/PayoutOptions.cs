@@ -13,6 +13,9 @@ public enum PayoutCrashPoint
 
     /// <summary>The transaction is final on chain; the holds are not posted yet.</summary>
     AfterFinal,
+
+    /// <summary>A payout to a denied destination is Failed; its hold is not voided yet.</summary>
+    AfterDenied,
 }
 
 /// <summary>How the payout pipeline paces and bounds itself.</summary>
@@ -21,6 +24,8 @@ public sealed class PayoutOptions
     public static readonly TimeSpan DefaultInterval = TimeSpan.FromSeconds(1);
 
     public static readonly TimeSpan DefaultHoldGrace = TimeSpan.FromSeconds(30);
+
+    public static readonly TimeSpan DefaultFailedHoldSweepInterval = TimeSpan.FromMinutes(5);
 
     public const int DefaultAttemptsMax = 5;
 
@@ -35,6 +40,12 @@ public sealed class PayoutOptions
     /// commits the hold right after); past it, the silo commits the hold itself.
     /// </summary>
     public TimeSpan HoldGrace { get; set; } = DefaultHoldGrace;
+
+    /// <summary>
+    /// How often the leader looks for Failed payouts whose hold is still pending (a crash between failing
+    /// and voiding) and voids those holds; it also looks on a tracker's first round and after a faulted one.
+    /// </summary>
+    public TimeSpan FailedHoldSweepInterval { get; set; } = DefaultFailedHoldSweepInterval;
 
     /// <summary>The most payouts in one batch (one <c>pay</c> transaction); the chain's gas cap may allow fewer.</summary>
     public int BatchMax { get; set; } = PayoutBatch.PayoutsMax;
@@ -61,6 +72,11 @@ public sealed class PayoutOptions
         if (HoldGrace < TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(HoldGrace), HoldGrace, "The hold grace cannot be negative.");
+        }
+
+        if (FailedHoldSweepInterval <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(FailedHoldSweepInterval), FailedHoldSweepInterval, "The failed-hold sweep interval must be positive.");
         }
 
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(BatchMax);

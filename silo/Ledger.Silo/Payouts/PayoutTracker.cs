@@ -35,10 +35,39 @@ namespace Ledger.Silo.Payouts;
 /// Every batch write carries the leader's fence, and the lease is read before each round and before the
 /// ledger is moved, so a deposed leader stops before it writes anything.
 /// </para>
+/// <para>
+/// Gathering reads the deny list once per round: a pending payout whose destination was denied after
+/// its request is failed (<c>destination_denied</c>) and its hold voided (<see cref="PayoutDenials"/>)
+/// instead of batched. Holds a crash left pending on Failed payouts are voided by
+/// <see cref="FailedHoldSweep"/> on the first round, after a faulted one, and at its interval.
+/// </para>
 /// </remarks>
-public sealed partial class PayoutTracker(
-    IPayoutStore payouts, PayoutLedger ledger, ILeaseStore leases, PayoutOptions options, PayoutMetrics metrics, TimeProvider clock, ILogger<PayoutTracker> logger)
+public sealed partial class PayoutTracker
 {
+    private readonly IPayoutStore payouts;
+    private readonly PayoutLedger ledger;
+    private readonly ILeaseStore leases;
+    private readonly PayoutOptions options;
+    private readonly PayoutMetrics metrics;
+    private readonly TimeProvider clock;
+    private readonly ILogger<PayoutTracker> logger;
+    private readonly FailedHoldSweep sweep;
+    private readonly PayoutDenials denials;
+
+    public PayoutTracker(
+        IPayoutStore payouts, PayoutLedger ledger, ILeaseStore leases, PayoutOptions options, PayoutMetrics metrics, TimeProvider clock, ILogger<PayoutTracker> logger)
+    {
+        this.payouts = payouts;
+        this.ledger = ledger;
+        this.leases = leases;
+        this.options = options;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.logger = logger;
+        sweep = new FailedHoldSweep(payouts, ledger, leases, options, metrics, clock, logger);
+        denials = new PayoutDenials(payouts, sweep, leases, options, metrics, clock, logger);
+    }
+
     /// <summary>The most not-final batches looked at in one round; with more, nothing new is gathered.</summary>
     public const int OpenBatchesPerRoundMax = 64;
 
@@ -48,12 +77,30 @@ public sealed partial class PayoutTracker(
     /// <summary>A payout's destination: a 20-byte address.</summary>
     private const int DestinationBytes = 20;
 
-    /// <summary>Moves every open batch on, then gathers and moves on a new one when nothing is waiting to be signed or mined.</summary>
+    /// <summary>
+    /// Voids the holds a crash left pending on Failed payouts (when the sweep is due), moves every open
+    /// batch on, then gathers and moves on a new one when nothing is waiting to be signed or mined.
+    /// </summary>
     public async Task RunRoundAsync(IPayoutChain chain, SettlementFence fence, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(chain);
         ArgumentNullException.ThrowIfNull(fence);
+        try
+        {
+            await RunRoundOnceAsync(chain, fence, cancellationToken);
+        }
+        catch
+        {
+            // The round may have stopped between failing a payout and voiding its hold.
+            sweep.MarkDue();
+            throw;
+        }
+    }
+
+    private async Task RunRoundOnceAsync(IPayoutChain chain, SettlementFence fence, CancellationToken cancellationToken)
+    {
         await EnsureLeaderAsync(fence, cancellationToken);
+        await sweep.RunIfDueAsync(fence, cancellationToken);
         var open = await payouts.ListOpenBatchesAsync(OpenBatchesPerRoundMax, cancellationToken);
         var waiting = open.Count >= OpenBatchesPerRoundMax;
         foreach (var batch in open)
@@ -248,11 +295,18 @@ public sealed partial class PayoutTracker(
     /// <summary>
     /// Opens the next batch: the oldest pending erc20 payouts whose hold is in the ledger, up to the batch
     /// and gas limits, cut to the longest prefix the treasury's balance covers. Null when there is none.
+    /// A payout whose destination is on the deny list (read once, as the round gathers) is failed instead.
     /// </summary>
     private async Task<PayoutBatch?> GatherAsync(IPayoutChain chain, SettlementFence fence, CancellationToken cancellationToken)
     {
         var most = Math.Min(options.BatchMax, chain.PayoutsPerTransactionMax);
         var pending = await payouts.ListPendingPayoutsAsync(PendingPayoutsPerRoundMax, cancellationToken);
+        if (pending.Count == 0)
+        {
+            return null;
+        }
+
+        var denied = await DenyList.LoadAsync(payouts, cancellationToken);
         var held = new List<Payout>(Math.Min(most, pending.Count));
         foreach (var payout in pending)
         {
@@ -269,6 +323,12 @@ public sealed partial class PayoutTracker(
             if (!IsPayable(payout))
             {
                 LogUnpayablePayout(logger, payout.Id);
+                continue;
+            }
+
+            if (denied.Contains(payout.Destination))
+            {
+                await denials.FailAsync(payout, fence, cancellationToken);
                 continue;
             }
 
@@ -387,15 +447,7 @@ public sealed partial class PayoutTracker(
     }
 
     /// <summary>Throws unless the fence's epoch still holds the lease: a deposed leader moves no money.</summary>
-    private async Task EnsureLeaderAsync(SettlementFence fence, CancellationToken cancellationToken)
-    {
-        var grant = await leases.GetLeaseAsync(fence.LeaseName, cancellationToken);
-        if (grant is not { Expired: false } || grant.Epoch != fence.Epoch)
-        {
-            throw new SettlementWriteRefusedException(
-                SettlementWrite.NotLeader, $"Payouts: the lease '{fence.LeaseName}' is not held at epoch {fence.Epoch} (it is at {grant?.Epoch}, expired: {grant?.Expired}).");
-        }
-    }
+    private Task EnsureLeaderAsync(SettlementFence fence, CancellationToken cancellationToken) => PayoutLease.EnsureHeldAsync(leases, fence, cancellationToken);
 
     /// <summary>A payout the contract can pay: a non-zero amount to a non-zero 20-byte address.</summary>
     private static bool IsPayable(Payout payout) =>

@@ -60,7 +60,7 @@ public sealed class PayoutPipelineTests(AnvilChain anvil) : IClassFixture<AnvilC
         Assert.Equal((UInt128.Zero, (UInt128)1_234_567), (merchant.DebitsPending, merchant.DebitsPosted));
         var clearing = await silo.AccountAsync(OperatorAccounts.PayoutClearingId(PayoutHarness.UsdcLedger));
         Assert.Equal((UInt128.Zero, (UInt128)1_234_567), (clearing.CreditsPending, clearing.CreditsPosted));
-        Assert.Equal(new PayoutMetricsSnapshot(1, 1, 0, 1, 0, 0), silo.Pipeline.Metrics);
+        Assert.Equal(new PayoutMetricsSnapshot(1, 1, 0, 1, 0, 0, 0, 0), silo.Pipeline.Metrics);
 
         // Nothing more to do: further rounds change nothing.
         await silo.RoundAsync();
@@ -94,7 +94,7 @@ public sealed class PayoutPipelineTests(AnvilChain anvil) : IClassFixture<AnvilC
 
         var merchant = await silo.AccountAsync(PayoutHarness.MerchantAccount);
         Assert.Equal((UInt128.Zero, (UInt128)300_000), (merchant.DebitsPending, merchant.DebitsPosted));
-        Assert.Equal(new PayoutMetricsSnapshot(2, 2, 0, 300, 0, 0), silo.Metrics.Snapshot());
+        Assert.Equal(new PayoutMetricsSnapshot(2, 2, 0, 300, 0, 0, 0, 0), silo.Metrics.Snapshot());
     }
 
     [Theory]
@@ -252,7 +252,7 @@ public sealed class PayoutPipelineTests(AnvilChain anvil) : IClassFixture<AnvilC
         Assert.False(await silo.IsPaidAsync(payout.Id));
         Assert.Empty(await silo.PaidEventIdsAsync());
         Assert.Equal(BigInteger.Zero, await silo.TokenBalanceAsync(PayoutHarness.Destination(9)));
-        Assert.Equal(new PayoutMetricsSnapshot(1, 0, 1, 0, 1, 0), silo.Metrics.Snapshot());
+        Assert.Equal(new PayoutMetricsSnapshot(1, 0, 1, 0, 1, 0, 0, 0), silo.Metrics.Snapshot());
     }
 
     [Fact]
