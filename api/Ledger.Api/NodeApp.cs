@@ -7,6 +7,7 @@ using Ledger.Api.Wire;
 using Ledger.Core.Cluster;
 using Ledger.Core.Commit;
 using Ledger.Core.Directory;
+using Ledger.Core.Escrows;
 using Ledger.Core.Payments;
 using Ledger.Core.Payouts;
 using Ledger.Core.Storage;
@@ -84,6 +85,11 @@ public static class NodeApp
             throw new NodeConfigurationException($"The store {store.GetType().Name} does not keep payouts and the deny list.");
         }
 
+        if (store is not IEscrowStore escrowStore)
+        {
+            throw new NodeConfigurationException($"The store {store.GetType().Name} does not keep escrows and reconciliation reports.");
+        }
+
         var engine = new LedgerEngine(store, options.Clock);
         services.AddSingleton(store);
         services.AddSingleton(directory);
@@ -98,7 +104,11 @@ public static class NodeApp
             HoldTimeoutSeconds = (uint)options.PaymentHoldTimeout.TotalSeconds,
         });
         services.AddSingleton<PaymentProcessor>();
-        services.AddSingleton(new PayoutLedger(payoutStore, store, engine, options.Clock, OperatorBootstrap.OperatorId));
+        services.AddSingleton(escrowStore);
+        var payoutLedger = new PayoutLedger(payoutStore, store, engine, options.Clock, OperatorBootstrap.OperatorId);
+        services.AddSingleton(payoutLedger);
+        services.AddSingleton(new PayoutProcessor(payoutStore, store, payoutLedger, options.Clock));
+        services.AddSingleton(new EscrowProcessor(escrowStore, store, engine, options.Clock, OperatorBootstrap.OperatorId, options.EscrowDeadlineLeadMin));
         services.AddSingleton<ApiKeyCache>();
         services.AddSingleton<ChainConnection>();
         services.AddSingleton<CurrencyDirectory>();
@@ -189,6 +199,8 @@ public static class NodeApp
             v1.MapPayments();
             v1.MapRisk();
             v1.MapDenyList();
+            v1.MapPayouts();
+            v1.MapEscrows();
         }
 
         return app;

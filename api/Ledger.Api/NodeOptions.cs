@@ -1,10 +1,11 @@
 using Ledger.Api.Chain;
+using Ledger.Core.Escrows;
 using Ledger.Core.Storage;
 using Ledger.Silo.Leadership;
 using Ledger.Storage.Postgres;
 using Ledger.Storage.Sqlite;
-using Npgsql;
 using Microsoft.Extensions.Configuration;
+using Npgsql;
 
 namespace Ledger.Api;
 
@@ -67,6 +68,12 @@ public sealed class NodeOptions
 
     /// <summary>How often the silo leader gathers payouts into a batch and moves batches on (<c>LEDGER_PAYOUT_INTERVAL_SECONDS</c>).</summary>
     public TimeSpan PayoutInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// The least time between a request and its escrow's deadline (<c>LEDGER_ESCROW_MIN_DEADLINE_SECONDS</c>,
+    /// 1 to 86,400): the open must be final on chain before anyone may refund.
+    /// </summary>
+    public TimeSpan EscrowDeadlineLeadMin { get; set; } = EscrowProcessor.DefaultDeadlineLeadMin;
 
     /// <summary>
     /// Fault injection for crash tests only (<c>LEDGER_FAULT_PAYOUT_CRASH</c>): after_signed, after_sent or
@@ -178,11 +185,19 @@ public sealed class NodeOptions
             options.PayoutInterval = ParseSeconds(payoutSeconds, "LEDGER_PAYOUT_INTERVAL_SECONDS", PayoutIntervalSecondsMax);
         }
 
+        var escrowLead = Read(configuration, "LEDGER_ESCROW_MIN_DEADLINE_SECONDS", "Ledger:EscrowMinDeadlineSeconds");
+        if (escrowLead is not null)
+        {
+            options.EscrowDeadlineLeadMin = ParseSeconds(escrowLead, "LEDGER_ESCROW_MIN_DEADLINE_SECONDS", EscrowMinDeadlineSecondsMax);
+        }
+
         options.FaultPayoutCrash = Read(configuration, "LEDGER_FAULT_PAYOUT_CRASH", "Ledger:FaultPayoutCrash");
         return options;
     }
 
     public const int PayoutIntervalSecondsMax = 3_600;
+
+    public const int EscrowMinDeadlineSecondsMax = 86_400;
 
     public const int FxQuoteSecondsMax = 3_600;
 

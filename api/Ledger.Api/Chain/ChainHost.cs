@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Ledger.Api.Payouts;
 using Ledger.Chain.Abi;
 using Ledger.Chain.Contracts;
 using Ledger.Chain.Crypto;
@@ -98,6 +99,15 @@ public sealed partial class ChainHost : IHostedService, IAsyncDisposable
         var addresses = new ContractAddresses(deployment.Anchor.ToString(), deployment.Escrow.ToString(), deployment.Payouts.ToString(), deployment.Stablecoin.ToString());
         var info = new ChainInfo(chainId, endpoint, local || IsPublic(endpoint), addresses, settings.ConfirmationsFor(local), local, sender.Sender.ToString());
         var contracts = SettlementContracts.Bind(deployment, eth, sender);
+
+        // Payouts and escrows convert USDC amounts (scale 6) to token units exactly by these decimals; a
+        // stablecoin with others would pay the wrong amounts.
+        var decimals = await contracts.Stablecoin.DecimalsAsync(BlockTag.Latest, cancellationToken);
+        if (decimals != StablecoinRail.TokenDecimals)
+        {
+            throw new NodeConfigurationException($"The stablecoin {addresses.Stablecoin} has {decimals} decimals; payouts and escrows need a token of {StablecoinRail.TokenDecimals}, like USDC.");
+        }
+
         if (local)
         {
             await TopUpLocalTreasuryAsync(contracts.Stablecoin, sender.Sender, cancellationToken);

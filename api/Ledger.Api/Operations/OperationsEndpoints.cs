@@ -2,8 +2,10 @@ using Ledger.Api.Hosting;
 using Ledger.Api.Wire;
 using Ledger.Core.Commit;
 using Ledger.Core.Payments;
+using Ledger.Core.Payouts;
 using Ledger.Core.Storage;
 using Ledger.Silo.Leadership;
+using Ledger.Silo.Payouts;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Ledger.Api.Operations;
@@ -67,5 +69,12 @@ public static class OperationsEndpoints
     }
 
     public static ContentHttpResult Metrics(LedgerEngine engine, HttpMetrics http, IServiceProvider services) =>
-        TypedResults.Text(PrometheusText.Render(engine.Metrics, http, services.GetService<LeaderElection>(), services.GetService<PaymentProcessor>()?.Metrics), PrometheusText.ContentType);
+        TypedResults.Text(
+            PrometheusText.Render(
+                engine.Metrics,
+                http,
+                services.GetService<LeaderElection>(),
+                services.GetService<PaymentProcessor>()?.Metrics,
+                services.GetService<PayoutProcessor>() is { } payouts ? new PayoutCounters(payouts.Metrics.Snapshot(), services.GetService<PayoutMetrics>()?.Snapshot()) : null),
+            PrometheusText.ContentType);
 }

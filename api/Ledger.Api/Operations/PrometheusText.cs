@@ -7,13 +7,14 @@ using Ledger.Silo.Leadership;
 namespace Ledger.Api.Operations;
 
 /// <summary>Renders the node's metrics in the Prometheus text exposition format, version 0.0.4.</summary>
-public static class PrometheusText
+public static partial class PrometheusText
 {
     public const string ContentType = "text/plain; version=0.0.4; charset=utf-8";
 
     /// <param name="election">The silo's leader election, or null on a node without a silo.</param>
     /// <param name="payments">The payment processor's counters, or null.</param>
-    public static string Render(EngineMetrics engine, HttpMetrics http, LeaderElection? election = null, PaymentMetrics? payments = null)
+    /// <param name="payouts">The payout counters: this node's requests, and its silo's pipeline (null on a node without a silo).</param>
+    public static string Render(EngineMetrics engine, HttpMetrics http, LeaderElection? election = null, PaymentMetrics? payments = null, PayoutCounters? payouts = null)
     {
         ArgumentNullException.ThrowIfNull(engine);
         ArgumentNullException.ThrowIfNull(http);
@@ -59,6 +60,11 @@ public static class PrometheusText
             Counter(text, "ledger_payments_rejected_by_operator_total", "Held payments the operator rejected.", payments.RejectedByOperator);
             Counter(text, "ledger_payment_refunds_total", "Refunds whose legs this node committed.", payments.Refunds);
             Counter(text, "ledger_payments_resumed_total", "Payments and refunds this node finished after a crash left them unfinished.", payments.Resumed);
+        }
+
+        if (payouts is not null)
+        {
+            AppendPayouts(text, payouts);
         }
 
         if (election is not null)

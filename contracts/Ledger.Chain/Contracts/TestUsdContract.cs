@@ -14,6 +14,7 @@ public sealed class TestUsdContract
     public static readonly AbiFunction Transfer = AbiFunction.Parse("transfer(address to,uint256 value)", "bool");
     public static readonly AbiFunction BalanceOf = AbiFunction.Parse("balanceOf(address account)", "uint256");
     public static readonly AbiFunction Allowance = AbiFunction.Parse("allowance(address owner,address spender)", "uint256");
+    public static readonly AbiFunction Decimals = AbiFunction.Parse("decimals()", "uint8");
     public static readonly AbiFunction Nonces = AbiFunction.Parse("nonces(address owner)", "uint256");
     public static readonly AbiFunction DomainSeparator = AbiFunction.Parse("DOMAIN_SEPARATOR()", "bytes32");
     public static readonly AbiFunction Permit =
@@ -60,6 +61,10 @@ public sealed class TestUsdContract
 
     public async Task<BigInteger> AllowanceAsync(Address owner, Address spender, BlockTag block, CancellationToken cancellationToken) =>
         AbiValue.Integer((await Client.CallAsync(Allowance, block, cancellationToken, owner, spender))[0], "allowance");
+
+    /// <summary>The token's decimals (any ERC-20 with the optional metadata answers it).</summary>
+    public async Task<BigInteger> DecimalsAsync(BlockTag block, CancellationToken cancellationToken) =>
+        AbiValue.Integer((await Client.CallAsync(Decimals, block, cancellationToken))[0], "decimals");
 
     public async Task<BigInteger> NoncesAsync(Address owner, BlockTag block, CancellationToken cancellationToken) =>
         AbiValue.Integer((await Client.CallAsync(Nonces, block, cancellationToken, owner))[0], "nonces");

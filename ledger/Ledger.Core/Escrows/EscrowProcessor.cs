@@ -37,13 +37,17 @@ public sealed record EscrowRequest(
 /// the escrow Failed: as each step is atomic, one of the two sees the other, so a Failed escrow never keeps
 /// funds held.
 /// </remarks>
-public sealed class EscrowProcessor(IEscrowStore escrows, ILedgerStore ledger, LedgerEngine engine, TimeProvider clock, UInt128 operatorId)
+/// <param name="deadlineLeadMin">The least time between now and an escrow's deadline (default <see cref="DefaultDeadlineLeadMin"/>).</param>
+public sealed class EscrowProcessor(IEscrowStore escrows, ILedgerStore ledger, LedgerEngine engine, TimeProvider clock, UInt128 operatorId, TimeSpan? deadlineLeadMin = null)
 {
-    /// <summary>The least time between now and an escrow's deadline: the open must be final on chain well before anyone may refund.</summary>
-    public static readonly TimeSpan DeadlineLeadMin = TimeSpan.FromSeconds(60);
+    /// <summary>The default least time between now and an escrow's deadline: the open must be final on chain well before anyone may refund.</summary>
+    public static readonly TimeSpan DefaultDeadlineLeadMin = TimeSpan.FromSeconds(60);
 
     /// <summary>The most time between now and an escrow's deadline: funds are never locked for longer than a year.</summary>
     public static readonly TimeSpan DeadlineLeadMax = TimeSpan.FromDays(365);
+
+    /// <summary>The least time between now and an escrow's deadline this processor accepts.</summary>
+    public TimeSpan DeadlineLeadMin { get; } = deadlineLeadMin is { } lead && lead > TimeSpan.Zero ? lead : DefaultDeadlineLeadMin;
 
     /// <summary>
     /// Checks the request, records the escrow (Opening) and commits its mirror. The same request again

@@ -257,8 +257,15 @@ public sealed class PayoutProcessor(IPayoutStore payouts, ILedgerStore ledger, P
     }
 
     /// <summary>
+    /// The failure reason the silo records when a pending payout's destination was denied after the request
+    /// (the payout pipeline re-checks the deny list when it gathers a batch).
+    /// </summary>
+    public const string DeniedReason = "destination_denied";
+
+    /// <summary>
     /// The answer for a recorded payout: a Failed one in no batch was failed because the ledger refused its
-    /// hold (nothing else fails a payout before a batch), and answers that refusal; any other, no error.
+    /// hold, or because the silo found its destination denied (<see cref="DeniedReason"/>), and answers that
+    /// refusal; any other, no error.
     /// </summary>
     private static PayoutOutcome Answer(Payout payout, bool created)
     {
@@ -269,8 +276,13 @@ public sealed class PayoutProcessor(IPayoutStore payouts, ILedgerStore ledger, P
 
         var reason = payout.FailureReason
             ?? throw new InvalidOperationException($"Payout {payout.Id} is Failed without a reason; the store records one with every failure.");
-        var error = reason == CreateTransferResult.ExceedsCredits.Name() ? PayoutError.InsufficientFunds : PayoutError.LedgerRefused;
-        return new PayoutOutcome(error, payout, created, reason);
+        var error = reason switch
+        {
+            DeniedReason => PayoutError.DestinationDenied,
+            _ when reason == CreateTransferResult.ExceedsCredits.Name() => PayoutError.InsufficientFunds,
+            _ => PayoutError.LedgerRefused,
+        };
+        return new PayoutOutcome(error, payout, created, error == PayoutError.DestinationDenied ? null : reason);
     }
 
     private PayoutOutcome RefuseByRule(PayoutError error)

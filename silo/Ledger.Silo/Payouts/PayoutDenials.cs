@@ -20,7 +20,7 @@ internal sealed partial class PayoutDenials(
     IPayoutStore payouts, FailedHoldSweep holds, ILeaseStore leases, PayoutOptions options, PayoutMetrics metrics, TimeProvider clock, ILogger logger)
 {
     /// <summary>The failure reason recorded on a payout whose destination is denied.</summary>
-    public const string Reason = "destination_denied";
+    public const string Reason = PayoutProcessor.DeniedReason;
 
     /// <summary>Fails the payout (if it is still Pending in no batch), then voids its hold if one is pending.</summary>
     public async Task FailAsync(Payout payout, SettlementFence fence, CancellationToken cancellationToken)

@@ -1,6 +1,7 @@
 using Ledger.Core.Cluster;
 using Ledger.Core.Directory;
 using Ledger.Core.Domain;
+using Ledger.Core.Escrows;
 using Ledger.Core.Payments;
 using Ledger.Core.Payouts;
 using Ledger.Core.Storage;
@@ -12,7 +13,7 @@ namespace Ledger.Api.Tests.Infrastructure;
 /// The real SQLite store with a switch that makes every call fail as a disk I/O error would. A stand-in
 /// for what cannot be provoked on demand here (a failing disk), and only for that.
 /// </summary>
-public sealed partial class FaultyStore(ILedgerStore inner) : ILedgerStore, IDirectoryStore, ILeaseStore, IPaymentStore, IPayoutStore
+public sealed partial class FaultyStore(ILedgerStore inner) : ILedgerStore, IDirectoryStore, ILeaseStore, IPaymentStore, IPayoutStore, IEscrowStore
 {
     private const int SqliteIoError = 10;
 
