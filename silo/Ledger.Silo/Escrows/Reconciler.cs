@@ -23,7 +23,8 @@ namespace Ledger.Silo.Escrows;
 /// posted; Refunded likewise with the mirror voided; Failed ↔ None, mirror voided or absent. Where the
 /// chain holds the id, its amount, token, parties and deadline must be the record's. Payouts (erc20):
 /// Confirmed ↔ paid, hold posted; Failed ↔ not paid, hold voided or absent; Pending or Submitted ↔ hold
-/// pending. Treasury: its balance covers the held payouts not paid yet.
+/// pending. Treasury: its balance covers the held payouts not paid yet. Events naming an id of our form
+/// that no escrow has: unknown_escrow.
 /// </remarks>
 public sealed class Reconciler(IEscrowStore escrows, IPayoutStore payouts, ILedgerStore ledger, TimeProvider clock)
 {
@@ -35,6 +36,7 @@ public sealed class Reconciler(IEscrowStore escrows, IPayoutStore payouts, ILedg
     public const string HoldDiffers = "hold_differs";
     public const string PaidDiffers = "paid_differs";
     public const string TreasuryShort = "treasury_short";
+    public const string UnknownEscrow = "unknown_escrow";
 
     /// <summary>
     /// Builds the report and records it under <paramref name="fence"/>. Null, nothing recorded, before the
@@ -51,6 +53,7 @@ public sealed class Reconciler(IEscrowStore escrows, IPayoutStore payouts, ILedg
 
         var mismatches = new List<ReconciliationMismatch>();
         var escrowsChecked = await CheckEscrowsAsync(chain, block, mismatches, cancellationToken);
+        await CheckUnknownEscrowsAsync(chain, block, mismatches, cancellationToken);
         var payoutsChecked = await CheckPayoutsAsync(chain, mismatches, cancellationToken);
         var kept = mismatches.Count > ReconciliationReport.MismatchesMax ? mismatches.GetRange(0, ReconciliationReport.MismatchesMax) : mismatches;
         var report = new ReconciliationReport(clock.GetUtcNow(), block, escrowsChecked, payoutsChecked, kept);
@@ -84,6 +87,47 @@ public sealed class Reconciler(IEscrowStore escrows, IPayoutStore payouts, ILedg
         }
 
         return recorded.Count;
+    }
+
+    /// <summary>
+    /// Reports the ids of our form (<see cref="Ledger.Core.Tokens.OnChainId"/>) that the contract's events
+    /// name but no escrow of ours has: from the events since the last report, at most
+    /// <see cref="IEscrowChain.EventBlocksPerQueryMax"/> blocks back (a longer gap, after a long outage,
+    /// leaves the older blocks unread), together with those the last report named that are still unknown.
+    /// Ids not of our form are not reported: a mismatch names an escrow by its ledger id.
+    /// </summary>
+    private async Task CheckUnknownEscrowsAsync(IEscrowChain chain, ulong block, List<ReconciliationMismatch> mismatches, CancellationToken cancellationToken)
+    {
+        var previous = await escrows.GetReconciliationAsync(cancellationToken);
+        var named = new HashSet<UInt128>();
+        foreach (var mismatch in previous?.Mismatches ?? [])
+        {
+            if (mismatch is { Kind: UnknownEscrow, Id: { } id })
+            {
+                named.Add(id);
+            }
+        }
+
+        var from = previous is null ? chain.FirstBlock : previous.BlockNumber + 1;
+        var oldest = block + 1 >= IEscrowChain.EventBlocksPerQueryMax ? block + 1 - IEscrowChain.EventBlocksPerQueryMax : 0;
+        if (Math.Max(from, oldest) <= block)
+        {
+            foreach (var chainEvent in await chain.GetEventsAsync(Math.Max(from, oldest), block, cancellationToken))
+            {
+                if (chainEvent.EscrowId is { } id)
+                {
+                    named.Add(id);
+                }
+            }
+        }
+
+        foreach (var id in named.Order())
+        {
+            if (await escrows.GetEscrowAsync(id, cancellationToken) is null)
+            {
+                mismatches.Add(Escrow(id, UnknownEscrow, $"SettlementEscrow names escrow id {id}, which is not recorded."));
+            }
+        }
     }
 
     private async Task<int> CheckPayoutsAsync(IEscrowChain chain, List<ReconciliationMismatch> mismatches, CancellationToken cancellationToken)

@@ -60,6 +60,28 @@ public sealed class EscrowChainTests(AnvilChain anvil) : IClassFixture<AnvilChai
     }
 
     [Fact]
+    public async Task An_escrow_opened_on_chain_under_an_id_of_ours_that_is_not_recorded_is_reported_until_it_is()
+    {
+        await using var silo = await EscrowHarness.StartAsync(anvil);
+        var known = await silo.OpenTreasuryEscrowAsync(10_000, payee: 13);
+        await silo.RoundsUntilAsync(known.Id, EscrowStatus.Open);
+        await OpenByHandAsync(silo, known with { Id = 0xDEAD }, 10_000);
+        await silo.Anvil.Control.MineAsync(EscrowHarness.Confirmations, silo.Token);
+        await silo.RoundAsync();
+
+        var report = await silo.ReconcileAsync();
+        var mismatch = Assert.Single(report!.Mismatches);
+        Assert.Equal(((UInt128?)0xDEAD, Reconciler.UnknownEscrow), (mismatch.Id, mismatch.Kind));
+
+        // The next report reads no new event of it, and names it still.
+        await silo.Anvil.Control.MineAsync(1, silo.Token);
+        await silo.RoundAsync();
+        var next = await silo.ReconcileAsync();
+        Assert.True(next!.BlockNumber > report.BlockNumber);
+        Assert.Equal(mismatch, Assert.Single(next.Mismatches));
+    }
+
+    [Fact]
     public async Task Held_payouts_the_treasury_cannot_cover_are_reported_short()
     {
         await using var silo = await EscrowHarness.StartAsync(anvil);
