@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Ledger.Bench;
+using Ledger.Bench.Payouts;
 using Ledger.Core.Storage;
 using Ledger.Storage.Postgres;
 using Ledger.Storage.Sqlite;
@@ -16,6 +17,13 @@ using Ledger.Storage.Sqlite;
 //   --pg-clients N         PostgreSQL mode: concurrent engine callers and baseline connections (default 16)
 //   --baseline-seconds S   PostgreSQL mode: length of the baseline run (default 10)
 //   --profile              time each step of the engine's commits and print where a batch's time goes
+//   --payouts              only the payout figures (bench/README.md): PayoutBatcher gas by batch size, then payouts per
+//                          minute through the silo's pipeline, on an anvil of its own; with
+//   --payout-count N       payouts created for the silo run (default 2,000)
+//   --payout-seconds S     bound on the silo run, creation included (default 300)
+//   --payout-creators N    concurrent PayoutProcessor callers (default 4), --payout-merchants N merchant accounts (default 10)
+//   --payout-block-time S  anvil's block interval (default 1, the node's), --payout-confirmations N finality depth (default 2, the node's)
+//   --payout-interval S    the pipeline's round interval (default 1, the node's)
 var options = args.Select((value, index) => (value, index)).ToDictionary(p => p.value, p => p.index);
 string? Option(string name) => options.TryGetValue(name, out var i) && i + 1 < args.Length ? args[i + 1] : null;
 var engineTransfers = int.Parse(Option("--transfers") ?? "491340", CultureInfo.InvariantCulture);
@@ -26,6 +34,7 @@ var pgClients = int.Parse(Option("--pg-clients") ?? "16", CultureInfo.InvariantC
 var baselineSeconds = double.Parse(Option("--baseline-seconds") ?? "10", CultureInfo.InvariantCulture);
 var engineOnly = options.ContainsKey("--engine-only");
 var profile = options.ContainsKey("--profile");
+var payouts = options.ContainsKey("--payouts");
 var log = Console.Out;
 
 var work = Directory.CreateTempSubdirectory("ledger-bench-");
@@ -33,7 +42,23 @@ var result = new Dictionary<string, double?>();
 try
 {
     log.WriteLine($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}");
-    if (postgres is null)
+    if (payouts)
+    {
+        var silo = new SiloPayoutSettings(
+            int.Parse(Option("--payout-count") ?? "2000", CultureInfo.InvariantCulture),
+            int.Parse(Option("--payout-merchants") ?? "10", CultureInfo.InvariantCulture),
+            int.Parse(Option("--payout-creators") ?? "4", CultureInfo.InvariantCulture),
+            TimeSpan.FromSeconds(double.Parse(Option("--payout-interval") ?? "1", CultureInfo.InvariantCulture)),
+            TimeSpan.FromSeconds(double.Parse(Option("--payout-seconds") ?? "300", CultureInfo.InvariantCulture)));
+        await PayoutFigures.RunAsync(
+            work.FullName,
+            int.Parse(Option("--payout-block-time") ?? "1", CultureInfo.InvariantCulture),
+            int.Parse(Option("--payout-confirmations") ?? "2", CultureInfo.InvariantCulture),
+            silo,
+            result,
+            log);
+    }
+    else if (postgres is null)
     {
         await using (var store = Profiled(new SqliteLedgerStore(Path.Combine(work.FullName, "engine.db"))))
         {
