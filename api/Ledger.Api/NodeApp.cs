@@ -12,6 +12,7 @@ using Ledger.Core.Payments;
 using Ledger.Core.Payouts;
 using Ledger.Core.Storage;
 using Ledger.Silo;
+using Ledger.Silo.Escrows;
 using Ledger.Silo.Leadership;
 using Ledger.Silo.Payments;
 using Ledger.Silo.Payouts;
@@ -132,6 +133,9 @@ public static class NodeApp
             });
             services.AddSingleton<IPayoutChainSource, SiloPayoutChain>();
             services.AddSiloPayouts();
+            services.AddSingleton(new EscrowOptions { Interval = options.PayoutInterval });
+            services.AddSingleton<IEscrowChainSource, SiloEscrowChain>();
+            services.AddSiloEscrows();
         }
 
         services.ConfigureHttpJsonOptions(json => WireJson.Configure(json.SerializerOptions));

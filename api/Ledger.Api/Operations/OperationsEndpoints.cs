@@ -4,6 +4,7 @@ using Ledger.Core.Commit;
 using Ledger.Core.Payments;
 using Ledger.Core.Payouts;
 using Ledger.Core.Storage;
+using Ledger.Silo.Escrows;
 using Ledger.Silo.Leadership;
 using Ledger.Silo.Payouts;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -75,6 +76,7 @@ public static class OperationsEndpoints
                 http,
                 services.GetService<LeaderElection>(),
                 services.GetService<PaymentProcessor>()?.Metrics,
-                services.GetService<PayoutProcessor>() is { } payouts ? new PayoutCounters(payouts.Metrics.Snapshot(), services.GetService<PayoutMetrics>()?.Snapshot()) : null),
+                services.GetService<PayoutProcessor>() is { } payouts ? new PayoutCounters(payouts.Metrics.Snapshot(), services.GetService<PayoutMetrics>()?.Snapshot()) : null,
+                services.GetService<EscrowMetrics>()?.Snapshot()),
             PrometheusText.ContentType);
 }

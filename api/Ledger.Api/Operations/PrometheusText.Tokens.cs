@@ -1,5 +1,6 @@
 using System.Text;
 using Ledger.Core.Payouts;
+using Ledger.Silo.Escrows;
 using Ledger.Silo.Payouts;
 
 namespace Ledger.Api.Operations;
@@ -38,5 +39,19 @@ public static partial class PrometheusText
         Counter(text, "ledger_payouts_denied_total", "Pending payouts failed because their destination was put on the deny list after the request.", pipeline.PayoutsDenied);
         Counter(text, "ledger_payout_treasury_shortfalls_total", "Rounds that left payouts waiting because the treasury's token balance was short.", pipeline.TreasuryShortfallWaits);
         Counter(text, "ledger_payout_stranded_holds_voided_total", "Holds of failed payouts a crash left pending, voided by the sweep.", pipeline.StrandedHoldsVoided);
+    }
+
+    private static void AppendEscrows(StringBuilder text, EscrowMetricsSnapshot escrows)
+    {
+        const string States = "ledger_escrows_total";
+        text.Append("# HELP ").Append(States).Append(" Escrows this node's silo saw reach a state on chain: opened, released, refunded, or failed (never opened; the mirror voided).\n");
+        text.Append("# TYPE ").Append(States).Append(" counter\n");
+        text.Append(States).Append("{state=\"opened\"} ").Append(Number(escrows.EscrowsOpened)).Append('\n');
+        text.Append(States).Append("{state=\"released\"} ").Append(Number(escrows.EscrowsReleased)).Append('\n');
+        text.Append(States).Append("{state=\"refunded\"} ").Append(Number(escrows.EscrowsRefunded)).Append('\n');
+        text.Append(States).Append("{state=\"failed\"} ").Append(Number(escrows.EscrowsFailed)).Append('\n');
+        Counter(text, "ledger_escrow_events_not_applied_total", "Escrow events of ours left alone because their fields disagree with the record (each is a reconciliation mismatch).", escrows.EventsNotApplied);
+        Counter(text, "ledger_reconciliation_runs_total", "Reconciliations of escrows, payouts and the treasury against the chain this node's silo recorded.", escrows.ReconciliationRuns);
+        Gauge(text, "ledger_reconciliation_mismatches", "Mismatches in the last reconciliation this node's silo recorded (0: chain and ledger agree).", escrows.LastReconciliationMismatches);
     }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Ledger.Core.Commit;
 using Ledger.Core.Payments;
+using Ledger.Silo.Escrows;
 using Ledger.Silo.Leadership;
 
 namespace Ledger.Api.Operations;
@@ -14,7 +15,9 @@ public static partial class PrometheusText
     /// <param name="election">The silo's leader election, or null on a node without a silo.</param>
     /// <param name="payments">The payment processor's counters, or null.</param>
     /// <param name="payouts">The payout counters: this node's requests, and its silo's pipeline (null on a node without a silo).</param>
-    public static string Render(EngineMetrics engine, HttpMetrics http, LeaderElection? election = null, PaymentMetrics? payments = null, PayoutCounters? payouts = null)
+    /// <param name="escrows">The silo's escrow pipeline and reconciler counters, or null on a node without a silo.</param>
+    public static string Render(
+        EngineMetrics engine, HttpMetrics http, LeaderElection? election = null, PaymentMetrics? payments = null, PayoutCounters? payouts = null, EscrowMetricsSnapshot? escrows = null)
     {
         ArgumentNullException.ThrowIfNull(engine);
         ArgumentNullException.ThrowIfNull(http);
@@ -65,6 +68,11 @@ public static partial class PrometheusText
         if (payouts is not null)
         {
             AppendPayouts(text, payouts);
+        }
+
+        if (escrows is not null)
+        {
+            AppendEscrows(text, escrows);
         }
 
         if (election is not null)

@@ -49,15 +49,23 @@ public sealed class ChainNodeFixture : IAsyncLifetime
     public async Task<BigInteger> TokenBalanceAsync(string address) =>
         await Session.Contracts.Stablecoin.BalanceOfAsync(Address.Parse(address), BlockTag.Latest, CancellationToken.None);
 
-    /// <summary>A merchant (KYC verified) with a USDC merchant_payable account (debits_must_not_exceed_credits) funded with <paramref name="funds"/>.</summary>
+    /// <summary>
+    /// A participant (a merchant unless <paramref name="role"/> says otherwise; KYC verified) with a USDC
+    /// account (merchant_payable unless <paramref name="code"/> says otherwise; debits_must_not_exceed_credits)
+    /// funded with <paramref name="funds"/> from an operator account.
+    /// </summary>
     public async Task<(string Id, string Key, string Account)> FundedMerchantAsync(string funds, string role = "merchant", string code = "merchant_payable")
     {
         var scenario = Scenario;
         var (id, key) = await scenario.CreateParticipantAsync(role);
         using var op = Node.AsOperator();
         var account = await scenario.OpenAccountAsync(op, id, "USDC", code, "debits_must_not_exceed_credits");
-        var funding = await scenario.OpenFundingAccountAsync("USDC");
-        await scenario.TransferAsync(op, funding, account, funds, "USDC");
+        if (funds != "0")
+        {
+            var funding = await scenario.OpenFundingAccountAsync("USDC");
+            await scenario.TransferAsync(op, funding, account, funds, "USDC");
+        }
+
         return (id, key, account);
     }
 
