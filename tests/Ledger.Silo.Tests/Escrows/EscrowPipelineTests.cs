@@ -9,6 +9,7 @@ using Ledger.Silo.Escrows;
 using Ledger.Silo.Leadership;
 using Ledger.Silo.Settlement;
 using Ledger.Silo.Tests.Infrastructure;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Ledger.Silo.Tests.Escrows;
 
@@ -279,6 +280,58 @@ public sealed class EscrowPipelineTests(AnvilChain anvil) : IClassFixture<AnvilC
 
         silo.Source.Current = silo.Chain;
         await silo.RoundsUntilAsync(escrow.Id, EscrowStatus.Open);
+    }
+
+    [Fact]
+    public async Task The_leader_only_service_opens_releases_and_reconciles_on_its_own()
+    {
+        await using var silo = await EscrowHarness.StartAsync(anvil);
+        await silo.Store.ReleaseAsync(SiloLeaseOptions.LeaseName, EscrowHarness.Holder, silo.Token);
+        var election = new LeaderElection(silo.Store, new SiloLeaseOptions { Holder = "service", Duration = TimeSpan.FromSeconds(3) }, NullLogger<LeaderElection>.Instance);
+        using var pipeline = new EscrowPipeline(
+            election, silo.Store, silo.Store, silo.Store, silo.Store, silo.Processor, silo.Source,
+            new EscrowOptions { Interval = TimeSpan.FromMilliseconds(100), ReconcileInterval = TimeSpan.FromMilliseconds(200) }, silo.Metrics,
+            TimeProvider.System, NullLoggerFactory.Instance);
+        await election.StartAsync(silo.Token);
+        await pipeline.StartAsync(silo.Token);
+        try
+        {
+            var escrow = await silo.OpenTreasuryEscrowAsync(77_000, payee: 9);
+            Assert.True(await MineUntilAsync(silo, async () => (await silo.EscrowAsync(escrow.Id)).Status == EscrowStatus.Open), "opened by the service");
+            await silo.RequestReleaseAsync(escrow.Id);
+            Assert.True(await MineUntilAsync(silo, async () => (await silo.EscrowAsync(escrow.Id)).Status == EscrowStatus.Released), "released by the service");
+            Assert.True(
+                await MineUntilAsync(silo, async () => await silo.Escrows.GetReconciliationAsync(silo.Token) is { EscrowsChecked: 1 } report && report.BlockNumber >= (await silo.EscrowAsync(escrow.Id)).ClosedBlock),
+                "reconciled by the service after the release");
+
+            Assert.Empty((await silo.Escrows.GetReconciliationAsync(silo.Token))!.Mismatches);
+            Assert.Equal(new BigInteger(77_000), await silo.TokenBalanceAsync(EscrowHarness.Outside(9)));
+            Assert.True(pipeline.Rounds > 0);
+            Assert.True(pipeline.Metrics.ReconciliationRuns > 0);
+        }
+        finally
+        {
+            await pipeline.StopAsync(CancellationToken.None);
+            await election.StopAsync(CancellationToken.None);
+            election.Dispose();
+        }
+    }
+
+    /// <summary>Mines a block every 100 ms until <paramref name="done"/> holds, for at most 10 s.</summary>
+    private static async Task<bool> MineUntilAsync(EscrowHarness silo, Func<Task<bool>> done)
+    {
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            if (await done())
+            {
+                return true;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(100), silo.Token);
+            await silo.Anvil.Control.MineAsync(1, silo.Token);
+        }
+
+        return false;
     }
 
     /// <summary>Reconciles after the cursor has caught up with the final blocks; the report must be clean and stored.</summary>
