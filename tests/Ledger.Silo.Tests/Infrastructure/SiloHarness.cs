@@ -117,7 +117,11 @@ public sealed class SiloHarness : IAsyncDisposable
 
     public Task RoundAsync() => Pipeline.RunRoundAsync(Fence, Token);
 
-    /// <summary>Runs rounds until <paramref name="done"/> holds, at most <paramref name="roundsMax"/>.</summary>
+    /// <summary>
+    /// Runs rounds until <paramref name="done"/> holds, at most <paramref name="roundsMax"/>. Between
+    /// rounds it waits (bounded) until anvil has mined what the round sent, so each round sees the chain
+    /// its predecessor left, however slow the machine: the bound counts rounds of the pipeline, not of the scheduler.
+    /// </summary>
     public async Task RoundsUntilAsync(Func<Task<bool>> done, int roundsMax = 10)
     {
         ArgumentNullException.ThrowIfNull(done);
@@ -128,9 +132,11 @@ public sealed class SiloHarness : IAsyncDisposable
             {
                 return;
             }
+
+            await ChainWait.PoolMinedAsync(Anvil.Rpc, Token);
         }
 
-        Assert.Fail($"Not done after {roundsMax} rounds.");
+        Assert.Fail($"Not done after {roundsMax} rounds (anvil had mined every transaction sent before each next round).");
     }
 
     public async Task<AnchorStatus> StatusAsync(ulong seq) =>

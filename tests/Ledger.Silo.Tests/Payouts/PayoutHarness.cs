@@ -174,8 +174,13 @@ public sealed class PayoutHarness : IAsyncDisposable
 
     public Task RoundAsync() => Pipeline.RunRoundAsync(Fence, Token);
 
-    /// <summary>Runs rounds, mining a block after each, until <paramref name="done"/> holds, at most <paramref name="roundsMax"/>.</summary>
-    public async Task RoundsUntilAsync(Func<Task<bool>> done, int roundsMax = 12)
+    /// <summary>
+    /// Runs rounds until <paramref name="done"/> holds, at most <paramref name="roundsMax"/>. After each
+    /// round that is not done it waits (bounded) until anvil has mined what the round sent, then mines one
+    /// more block: every next round sees the previous round's transaction one confirmation deeper, however
+    /// slow the machine, so the bound counts rounds of the pipeline, not of the scheduler.
+    /// </summary>
+    public async Task RoundsUntilAsync(Func<Task<bool>> done, int roundsMax = 12, Func<Task<string>>? describe = null)
     {
         ArgumentNullException.ThrowIfNull(done);
         for (var round = 0; round < roundsMax; round++)
@@ -186,14 +191,39 @@ public sealed class PayoutHarness : IAsyncDisposable
                 return;
             }
 
-            await Anvil.Control.MineAsync(1, Token);
+            await MineAfterRoundAsync();
         }
 
-        Assert.Fail($"Not done after {roundsMax} rounds.");
+        var state = describe is null ? string.Empty : $" ({await describe()})";
+        Assert.Fail($"Not done after {roundsMax} rounds, with anvil having mined each round's transactions and a block more{state}.");
     }
 
     public Task RoundsUntilBatchAsync(ulong seq, PayoutBatchStatus status, int roundsMax = 12) =>
-        RoundsUntilAsync(async () => (await Payouts.GetBatchAsync(seq, Token))?.Status == status, roundsMax);
+        RoundsUntilAsync(
+            async () => (await Payouts.GetBatchAsync(seq, Token))?.Status == status,
+            roundsMax,
+            async () => $"payout batch {seq} is {(await Payouts.GetBatchAsync(seq, Token))?.Status.ToString() ?? "not opened"}, expected {status}");
+
+    /// <summary>
+    /// What a hand-driven test does after a round: waits (bounded) until anvil has mined what the round
+    /// sent, then mines one more block, as <see cref="RoundsUntilAsync"/> does between its rounds.
+    /// </summary>
+    public async Task MineAfterRoundAsync()
+    {
+        await ChainWait.PoolMinedAsync(Anvil.Rpc, Token);
+        await Anvil.Control.MineAsync(1, Token);
+    }
+
+    /// <summary>
+    /// Waits (bounded) until anvil has mined the transaction recorded for batch <paramref name="seq"/> and
+    /// returns its receipt: for a test that drives rounds by hand and needs the next round to find it mined.
+    /// </summary>
+    public async Task<RpcReceipt> MinedAsync(ulong seq)
+    {
+        var batch = await BatchAsync(seq);
+        var hash = batch.TxHash ?? throw new InvalidOperationException($"Payout batch {seq} ({batch.Status}) has no transaction recorded.");
+        return await ChainWait.ReceiptAsync(Anvil.Eth, Hash32.FromBytes(hash), Token);
+    }
 
     public async Task<PayoutBatch> BatchAsync(ulong seq) =>
         await Payouts.GetBatchAsync(seq, Token) ?? throw new InvalidOperationException($"No payout batch {seq}.");

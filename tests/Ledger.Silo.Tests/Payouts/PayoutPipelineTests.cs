@@ -39,6 +39,8 @@ public sealed class PayoutPipelineTests(AnvilChain anvil) : IClassFixture<AnvilC
         Assert.Equal(PayoutStatus.Submitted, (await silo.PayoutAsync(payout.Id)).Status);
         Assert.Equal(PendingStatus.Pending, await silo.HoldStatusAsync(payout.Id));
 
+        // Once anvil has mined it (a moment after it was sent), the next round finds it in a block.
+        await silo.MinedAsync(1);
         await silo.RoundAsync();
         Assert.Equal(PayoutBatchStatus.Included, (await silo.BatchAsync(1)).Status);
         Assert.Equal(PendingStatus.Pending, await silo.HoldStatusAsync(payout.Id));
@@ -127,7 +129,7 @@ public sealed class PayoutPipelineTests(AnvilChain anvil) : IClassFixture<AnvilC
                 break;
             }
 
-            await anvil.Control.MineAsync(1, silo.Token);
+            await silo.MineAfterRoundAsync();
         }
 
         Assert.True(crashed);
@@ -157,7 +159,7 @@ public sealed class PayoutPipelineTests(AnvilChain anvil) : IClassFixture<AnvilC
         for (var round = 0; round < 2; round++)
         {
             await silo.RoundAsync();
-            await anvil.Control.MineAsync(1, silo.Token);
+            await silo.MineAfterRoundAsync();
         }
 
         var final = await silo.BatchAsync(1);
@@ -230,11 +232,10 @@ public sealed class PayoutPipelineTests(AnvilChain anvil) : IClassFixture<AnvilC
             await silo.TransferFromAsync(thief, silo.Treasury, thief.Sender, await silo.TreasuryBalanceAsync());
 
         await silo.RoundAsync();
-        var signed = await silo.BatchAsync(1);
-        var receipt = await anvil.Eth.GetTransactionReceiptAsync(Hash32.FromBytes(signed.TxHash!), silo.Token);
-        Assert.False(receipt!.Succeeded);
+        var receipt = await silo.MinedAsync(1);
+        Assert.False(receipt.Succeeded);
 
-        // Reverted but not final yet: nothing is decided.
+        // Reverted (the next round sees the receipt) but not final yet: nothing is decided.
         await silo.RoundAsync();
         Assert.Equal(PayoutBatchStatus.Signed, (await silo.BatchAsync(1)).Status);
         Assert.Equal(PendingStatus.Pending, await silo.HoldStatusAsync(payout.Id));
@@ -275,12 +276,12 @@ public sealed class PayoutPipelineTests(AnvilChain anvil) : IClassFixture<AnvilC
         for (var round = 0; round < 6; round++)
         {
             await silo.RoundAsync();
-            await anvil.Control.MineAsync(1, silo.Token);
+            await silo.MineAfterRoundAsync();
         }
 
         var batch = await silo.BatchAsync(1);
-        var receipt = await anvil.Eth.GetTransactionReceiptAsync(Hash32.FromBytes(batch.TxHash!), silo.Token);
-        Assert.False(receipt!.Succeeded);
+        var receipt = await silo.MinedAsync(1);
+        Assert.False(receipt.Succeeded);
         Assert.Equal(PayoutBatchStatus.Signed, batch.Status);
         Assert.Equal(PendingStatus.Pending, await silo.HoldStatusAsync(payout.Id));
         Assert.Equal(PayoutStatus.Submitted, (await silo.PayoutAsync(payout.Id)).Status);
@@ -298,6 +299,7 @@ public sealed class PayoutPipelineTests(AnvilChain anvil) : IClassFixture<AnvilC
         var snapshot = await anvil.Control.SnapshotAsync(silo.Token);
         var payout = await silo.CreatePayoutAsync(321_000, destination: 12);
         await silo.RoundAsync();
+        await silo.MinedAsync(1);
         await silo.RoundAsync();
         var included = await silo.BatchAsync(1);
         Assert.Equal(PayoutBatchStatus.Included, included.Status);
@@ -347,6 +349,7 @@ public sealed class PayoutPipelineTests(AnvilChain anvil) : IClassFixture<AnvilC
         await using var silo = await PayoutHarness.StartAsync(anvil);
         var first = await silo.CreatePayoutAsync(100, destination: 3);
         await silo.RoundAsync();
+        await silo.MinedAsync(1);
         await silo.RoundAsync();
         Assert.Equal(PayoutBatchStatus.Included, (await silo.BatchAsync(1)).Status);
         await anvil.Control.MineAsync(silo.Confirmations, silo.Token);
@@ -445,15 +448,18 @@ public sealed class PayoutPipelineTests(AnvilChain anvil) : IClassFixture<AnvilC
         try
         {
             var payout = await silo.CreatePayoutAsync(42_000, destination: 6);
-            var confirmed = false;
-            for (var attempt = 0; attempt < 100 && !confirmed; attempt++)
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(100), silo.Token);
-                await anvil.Control.MineAsync(1, silo.Token);
-                confirmed = (await silo.PayoutAsync(payout.Id)).Status == PayoutStatus.Confirmed;
-            }
 
-            Assert.True(confirmed, "the payout confirmed by the service");
+            // Bounded by time, not by a count of looks: on a loaded machine the service's rounds come late.
+            await ChainWait.UntilAsync(
+                async () =>
+                {
+                    await anvil.Control.MineAsync(1, silo.Token);
+                    return (await silo.PayoutAsync(payout.Id)).Status == PayoutStatus.Confirmed;
+                },
+                "the service to confirm the payout (a block mined at each look)",
+                silo.Token,
+                poll: TimeSpan.FromMilliseconds(100));
+
             Assert.True(pipeline.Rounds > 0);
             Assert.Equal(new BigInteger(42_000), await silo.TokenBalanceAsync(PayoutHarness.Destination(6)));
             Assert.Equal(PendingStatus.Posted, await silo.HoldStatusAsync(payout.Id));
