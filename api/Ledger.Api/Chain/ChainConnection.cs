@@ -28,7 +28,11 @@ public sealed class ChainConnection
 /// and the treasury: the node key's address, which anchors, pays payouts out of its token balance, and
 /// is the arbiter (and, for treasury-funded escrows, the payer) of escrows.
 /// </summary>
-public sealed record ChainInfo(ulong ChainId, Uri RpcUrl, bool RpcIsPublic, ContractAddresses Contracts, int Confirmations, bool Local, string Treasury);
+/// <remarks>
+/// <see cref="DeploymentBlock"/> is the block the contracts were deployed in when this node deployed them
+/// (0 for contracts given by <c>LEDGER_CONTRACTS</c>): where reading the contracts' events may start.
+/// </remarks>
+public sealed record ChainInfo(ulong ChainId, Uri RpcUrl, bool RpcIsPublic, ContractAddresses Contracts, int Confirmations, bool Local, string Treasury, ulong DeploymentBlock = 0);
 
 /// <summary>The live objects of one connection.</summary>
 public sealed record ChainSession(ChainInfo Info, EthClient Eth, TransactionSender Sender, SettlementContracts Contracts);

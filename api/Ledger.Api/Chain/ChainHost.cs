@@ -97,7 +97,7 @@ public sealed partial class ChainHost : IHostedService, IAsyncDisposable
         var sender = await TransactionSender.CreateAsync(eth, key, Path.Combine(options.DataDirectory, NonceFileName), SenderOptions, cancellationToken);
         var deployment = await DeploymentAsync(settings, local, sender, chainId, cancellationToken);
         var addresses = new ContractAddresses(deployment.Anchor.ToString(), deployment.Escrow.ToString(), deployment.Payouts.ToString(), deployment.Stablecoin.ToString());
-        var info = new ChainInfo(chainId, endpoint, local || IsPublic(endpoint), addresses, settings.ConfirmationsFor(local), local, sender.Sender.ToString());
+        var info = new ChainInfo(chainId, endpoint, local || IsPublic(endpoint), addresses, settings.ConfirmationsFor(local), local, sender.Sender.ToString(), deployment.Block);
         var contracts = SettlementContracts.Bind(deployment, eth, sender);
 
         // Payouts and escrows convert USDC amounts (scale 6) to token units exactly by these decimals; a
