@@ -129,11 +129,15 @@ public static class NodeApp
             services.AddSingleton(new PayoutOptions
             {
                 Interval = options.PayoutInterval,
-                CrashHook = PayoutFault.HookFor(options.FaultPayoutCrash),
+                CrashHook = CrashFault.PayoutHook(options.FaultPayoutCrash),
             });
             services.AddSingleton<IPayoutChainSource, SiloPayoutChain>();
             services.AddSiloPayouts();
-            services.AddSingleton(new EscrowOptions { Interval = options.PayoutInterval });
+            services.AddSingleton(new EscrowOptions
+            {
+                Interval = options.PayoutInterval,
+                CrashHook = CrashFault.EscrowHook(options.FaultEscrowCrash),
+            });
             services.AddSingleton<IEscrowChainSource, SiloEscrowChain>();
             services.AddSiloEscrows();
         }

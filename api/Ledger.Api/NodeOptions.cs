@@ -82,6 +82,13 @@ public sealed class NodeOptions
     /// </summary>
     public string? FaultPayoutCrash { get; set; }
 
+    /// <summary>
+    /// Fault injection for crash tests only (<c>LEDGER_FAULT_ESCROW_CRASH</c>): after_signed, after_sent or
+    /// before_resolve makes the node kill itself the first time its escrow pipeline reaches that step.
+    /// Unset in any real deployment.
+    /// </summary>
+    public string? FaultEscrowCrash { get; set; }
+
     /// <summary>A file of addresses no payout may go to, loaded onto the deny list at start (<c>LEDGER_DENY_LIST</c>).</summary>
     public string? DenyListPath { get; set; }
 
@@ -192,6 +199,7 @@ public sealed class NodeOptions
         }
 
         options.FaultPayoutCrash = Read(configuration, "LEDGER_FAULT_PAYOUT_CRASH", "Ledger:FaultPayoutCrash");
+        options.FaultEscrowCrash = Read(configuration, "LEDGER_FAULT_ESCROW_CRASH", "Ledger:FaultEscrowCrash");
         return options;
     }
 
