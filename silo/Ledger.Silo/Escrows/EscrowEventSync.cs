@@ -1,6 +1,7 @@
 using Ledger.Core.Cluster;
 using Ledger.Core.Escrows;
 using Ledger.Core.Settlement;
+using Ledger.Silo.Leadership;
 using Ledger.Silo.Settlement;
 using Microsoft.Extensions.Logging;
 
@@ -112,7 +113,7 @@ internal sealed partial class EscrowEventSync(
 
         var released = chainEvent.Kind == EscrowEventKind.Released;
         options.CrashHook?.Invoke(EscrowCrashPoint.BeforeResolve);
-        await EscrowLease.EnsureHeldAsync(leases, fence, cancellationToken);
+        await LeaseCheck.EnsureHeldAsync(leases, fence, "Escrows", cancellationToken);
         await processor.ResolveMirrorAsync(escrow, post: released, cancellationToken);
         await AdvanceAsync(escrow, released ? EscrowStatus.Released : EscrowStatus.Refunded, chainEvent.Block, chainEvent.TxHash, fence, cancellationToken);
         if (released)

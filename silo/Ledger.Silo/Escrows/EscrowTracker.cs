@@ -4,6 +4,7 @@ using Ledger.Core.Domain;
 using Ledger.Core.Escrows;
 using Ledger.Core.Settlement;
 using Ledger.Core.Storage;
+using Ledger.Silo.Leadership;
 using Ledger.Silo.Settlement;
 using Microsoft.Extensions.Logging;
 
@@ -67,7 +68,7 @@ public sealed partial class EscrowTracker
     {
         ArgumentNullException.ThrowIfNull(chain);
         ArgumentNullException.ThrowIfNull(fence);
-        await EscrowLease.EnsureHeldAsync(leases, fence, cancellationToken);
+        await LeaseCheck.EnsureHeldAsync(leases, fence, "Escrows", cancellationToken);
         foreach (var escrow in await store.ListActiveEscrowsAsync(ActiveEscrowsPerRoundMax, cancellationToken))
         {
             try
@@ -223,7 +224,7 @@ public sealed partial class EscrowTracker
             return;
         }
 
-        await EscrowLease.EnsureHeldAsync(leases, fence, cancellationToken);
+        await LeaseCheck.EnsureHeldAsync(leases, fence, "Escrows", cancellationToken);
         if (await MirrorStatusAsync(escrow.Id, cancellationToken) == PendingStatus.Pending)
         {
             await processor.ResolveMirrorAsync(escrow, post: false, cancellationToken);

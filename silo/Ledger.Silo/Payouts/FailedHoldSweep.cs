@@ -1,6 +1,7 @@
 using Ledger.Core.Cluster;
 using Ledger.Core.Payouts;
 using Ledger.Core.Settlement;
+using Ledger.Silo.Leadership;
 using Microsoft.Extensions.Logging;
 
 namespace Ledger.Silo.Payouts;
@@ -69,7 +70,7 @@ internal sealed partial class FailedHoldSweep(
             return false;
         }
 
-        await PayoutLease.EnsureHeldAsync(leases, fence, cancellationToken);
+        await LeaseCheck.EnsureHeldAsync(leases, fence, "Payouts", cancellationToken);
         await ledger.ResolveAsync(payoutId, paid: false, cancellationToken);
         return true;
     }

@@ -1,6 +1,7 @@
 using Ledger.Core.Cluster;
 using Ledger.Core.Payouts;
 using Ledger.Core.Settlement;
+using Ledger.Silo.Leadership;
 using Microsoft.Extensions.Logging;
 
 namespace Ledger.Silo.Payouts;
@@ -26,7 +27,7 @@ internal sealed partial class PayoutDenials(
     public async Task FailAsync(Payout payout, SettlementFence fence, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(payout);
-        await PayoutLease.EnsureHeldAsync(leases, fence, cancellationToken);
+        await LeaseCheck.EnsureHeldAsync(leases, fence, "Payouts", cancellationToken);
         if (await payouts.TryFailPendingPayoutAsync(payout.Id, Reason, clock.GetUtcNow(), cancellationToken))
         {
             metrics.PayoutDenied();

@@ -3,6 +3,7 @@ using Ledger.Chain.Rpc;
 using Ledger.Core.Cluster;
 using Ledger.Core.Payouts;
 using Ledger.Core.Settlement;
+using Ledger.Silo.Leadership;
 using Ledger.Silo.Settlement;
 using Microsoft.Extensions.Logging;
 
@@ -447,7 +448,7 @@ public sealed partial class PayoutTracker
     }
 
     /// <summary>Throws unless the fence's epoch still holds the lease: a deposed leader moves no money.</summary>
-    private Task EnsureLeaderAsync(SettlementFence fence, CancellationToken cancellationToken) => PayoutLease.EnsureHeldAsync(leases, fence, cancellationToken);
+    private Task EnsureLeaderAsync(SettlementFence fence, CancellationToken cancellationToken) => LeaseCheck.EnsureHeldAsync(leases, fence, "Payouts", cancellationToken);
 
     /// <summary>A payout the contract can pay: a non-zero amount to a non-zero 20-byte address.</summary>
     private static bool IsPayable(Payout payout) =>
