@@ -57,21 +57,7 @@ public sealed partial class ExpiryPulseService : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            LeaderTerm term;
-            try
-            {
-                term = await election.WaitForTermAsync(stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-
-            using var during = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, term.Ending);
-            await PulseWhileLeadingAsync(during.Token);
-        }
+        await election.RunEachTermAsync((_, during) => PulseWhileLeadingAsync(during), stoppingToken);
     }
 
     /// <summary>The pulse loop of one term; returns when the term ends or the silo stops.</summary>

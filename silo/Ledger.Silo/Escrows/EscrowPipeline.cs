@@ -104,21 +104,7 @@ public sealed partial class EscrowPipeline : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            LeaderTerm term;
-            try
-            {
-                term = await election.WaitForTermAsync(stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-
-            using var during = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, term.Ending);
-            await RunWhileLeadingAsync(new SettlementFence(SiloLeaseOptions.LeaseName, term.Epoch), during.Token);
-        }
+        await election.RunEachTermAsync((term, during) => RunWhileLeadingAsync(new SettlementFence(SiloLeaseOptions.LeaseName, term.Epoch), during), stoppingToken);
     }
 
     private async Task RunWhileLeadingAsync(SettlementFence fence, CancellationToken cancellationToken)

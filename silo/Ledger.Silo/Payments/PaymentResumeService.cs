@@ -28,21 +28,7 @@ public sealed partial class PaymentResumeService(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            LeaderTerm term;
-            try
-            {
-                term = await election.WaitForTermAsync(stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-
-            using var during = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, term.Ending);
-            await RunDuringTermAsync(during.Token);
-        }
+        await election.RunEachTermAsync((_, during) => RunDuringTermAsync(during), stoppingToken);
     }
 
     private async Task RunDuringTermAsync(CancellationToken cancellationToken)

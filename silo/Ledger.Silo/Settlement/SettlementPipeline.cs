@@ -79,21 +79,7 @@ public sealed partial class SettlementPipeline : BackgroundService
             return;
         }
 
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            LeaderTerm term;
-            try
-            {
-                term = await election.WaitForTermAsync(stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-
-            using var during = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, term.Ending);
-            await RunWhileLeadingAsync(new SettlementFence(SiloLeaseOptions.LeaseName, term.Epoch), during.Token);
-        }
+        await election.RunEachTermAsync((term, during) => RunWhileLeadingAsync(new SettlementFence(SiloLeaseOptions.LeaseName, term.Epoch), during), stoppingToken);
     }
 
     private async Task RunWhileLeadingAsync(SettlementFence fence, CancellationToken cancellationToken)
