@@ -164,7 +164,12 @@ public sealed class EscrowHarness : IAsyncDisposable
 
     public Task<ReconciliationReport?> ReconcileAsync() => Pipeline.ReconcileAsync(Fence, Token);
 
-    /// <summary>Runs rounds, mining a block after each, until the escrow is <paramref name="status"/>, at most <paramref name="roundsMax"/>.</summary>
+    /// <summary>
+    /// Runs rounds until the escrow is <paramref name="status"/>, at most <paramref name="roundsMax"/>. After
+    /// each round that is not done it waits (bounded) until anvil has mined what the round sent, then mines
+    /// one more block: every next round sees the previous round's transaction one confirmation deeper,
+    /// however slow the machine, so the bound counts rounds of the pipeline, not of the scheduler.
+    /// </summary>
     public async Task RoundsUntilAsync(UInt128 id, EscrowStatus status, int roundsMax = 12)
     {
         for (var round = 0; round < roundsMax; round++)
@@ -175,10 +180,32 @@ public sealed class EscrowHarness : IAsyncDisposable
                 return;
             }
 
-            await Anvil.Control.MineAsync(1, Token);
+            await MineAfterRoundAsync();
         }
 
-        Assert.Fail($"Escrow {id} is {(await EscrowAsync(id)).Status}, not {status}, after {roundsMax} rounds.");
+        Assert.Fail($"Escrow {id} is {(await EscrowAsync(id)).Status}, not {status}, after {roundsMax} rounds, with anvil having mined each round's transactions and a block more.");
+    }
+
+    /// <summary>
+    /// What a hand-driven test does after a round: waits (bounded) until anvil has mined what the round
+    /// sent, then mines one more block, as <see cref="RoundsUntilAsync"/> does between its rounds.
+    /// </summary>
+    public async Task MineAfterRoundAsync()
+    {
+        await ChainWait.PoolMinedAsync(Anvil.Rpc, Token);
+        await Anvil.Control.MineAsync(1, Token);
+    }
+
+    /// <summary>
+    /// Waits (bounded) until anvil has mined the transaction recorded for escrow <paramref name="id"/> and
+    /// returns its receipt: for a test that drives rounds by hand and reads the receipt right after the
+    /// round that sent it.
+    /// </summary>
+    public async Task<RpcReceipt> MinedAsync(UInt128 id)
+    {
+        var escrow = await EscrowAsync(id);
+        var hash = escrow.TxHash ?? throw new InvalidOperationException($"Escrow {id} ({escrow.Status}) has no transaction recorded.");
+        return await ChainWait.ReceiptAsync(Anvil.Eth, Hash32.FromBytes(hash), Token);
     }
 
     public async Task<Escrow> EscrowAsync(UInt128 id) =>

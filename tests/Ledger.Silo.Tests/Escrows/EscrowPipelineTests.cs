@@ -141,11 +141,10 @@ public sealed class EscrowPipelineTests(AnvilChain anvil) : IClassFixture<AnvilC
             await silo.Stablecoin.WithSender(payerSender).TransferAsync(DevKeys.Third.Address, await silo.TokenBalanceAsync(payer.Address), token);
 
         await silo.RoundAsync();
-        var signed = await silo.EscrowAsync(escrow.Id);
-        var receipt = await anvil.Eth.GetTransactionReceiptAsync(Hash32.FromBytes(signed.TxHash!), silo.Token);
-        Assert.False(receipt!.Succeeded);
+        var receipt = await silo.MinedAsync(escrow.Id);
+        Assert.False(receipt.Succeeded);
 
-        // Reverted, not final yet: nothing is decided.
+        // Reverted (the next round sees the receipt), not final yet: nothing is decided.
         await silo.RoundAsync();
         Assert.Equal(EscrowStatus.Opening, (await silo.EscrowAsync(escrow.Id)).Status);
         Assert.Equal(PendingStatus.Pending, await silo.MirrorStatusAsync(escrow.Id));
@@ -191,7 +190,7 @@ public sealed class EscrowPipelineTests(AnvilChain anvil) : IClassFixture<AnvilC
         for (var round = 0; round < 2; round++)
         {
             await silo.RoundAsync();
-            await anvil.Control.MineAsync(1, silo.Token);
+            await silo.MineAfterRoundAsync();
         }
 
         var open = await silo.EscrowAsync(escrow.Id);
@@ -297,12 +296,13 @@ public sealed class EscrowPipelineTests(AnvilChain anvil) : IClassFixture<AnvilC
         try
         {
             var escrow = await silo.OpenTreasuryEscrowAsync(77_000, payee: 9);
-            Assert.True(await MineUntilAsync(silo, async () => (await silo.EscrowAsync(escrow.Id)).Status == EscrowStatus.Open), "opened by the service");
+            await MineUntilAsync(silo, async () => (await silo.EscrowAsync(escrow.Id)).Status == EscrowStatus.Open, "the service to open the escrow");
             await silo.RequestReleaseAsync(escrow.Id);
-            Assert.True(await MineUntilAsync(silo, async () => (await silo.EscrowAsync(escrow.Id)).Status == EscrowStatus.Released), "released by the service");
-            Assert.True(
-                await MineUntilAsync(silo, async () => await silo.Escrows.GetReconciliationAsync(silo.Token) is { EscrowsChecked: 1 } report && report.BlockNumber >= (await silo.EscrowAsync(escrow.Id)).ClosedBlock),
-                "reconciled by the service after the release");
+            await MineUntilAsync(silo, async () => (await silo.EscrowAsync(escrow.Id)).Status == EscrowStatus.Released, "the service to release the escrow");
+            await MineUntilAsync(
+                silo,
+                async () => await silo.Escrows.GetReconciliationAsync(silo.Token) is { EscrowsChecked: 1 } report && report.BlockNumber >= (await silo.EscrowAsync(escrow.Id)).ClosedBlock,
+                "the service to reconcile after the release");
 
             Assert.Empty((await silo.Escrows.GetReconciliationAsync(silo.Token))!.Mismatches);
             Assert.Equal(new BigInteger(77_000), await silo.TokenBalanceAsync(EscrowHarness.Outside(9)));
@@ -317,22 +317,26 @@ public sealed class EscrowPipelineTests(AnvilChain anvil) : IClassFixture<AnvilC
         }
     }
 
-    /// <summary>Mines a block every 100 ms until <paramref name="done"/> holds, for at most 10 s.</summary>
-    private static async Task<bool> MineUntilAsync(EscrowHarness silo, Func<Task<bool>> done)
-    {
-        for (var attempt = 0; attempt < 100; attempt++)
-        {
-            if (await done())
+    /// <summary>
+    /// Mines a block every 100 ms until <paramref name="done"/> holds; fails naming <paramref name="what"/>
+    /// after <see cref="ChainWait.Timeout"/>. Bounded by time, not by a count of looks: on a loaded machine
+    /// the service's rounds come late.
+    /// </summary>
+    private static Task MineUntilAsync(EscrowHarness silo, Func<Task<bool>> done, string what) =>
+        ChainWait.UntilAsync(
+            async () =>
             {
-                return true;
-            }
+                if (await done())
+                {
+                    return true;
+                }
 
-            await Task.Delay(TimeSpan.FromMilliseconds(100), silo.Token);
-            await silo.Anvil.Control.MineAsync(1, silo.Token);
-        }
-
-        return false;
-    }
+                await silo.Anvil.Control.MineAsync(1, silo.Token);
+                return false;
+            },
+            $"{what} (a block mined at each look)",
+            silo.Token,
+            poll: TimeSpan.FromMilliseconds(100));
 
     /// <summary>Reconciles after the cursor has caught up with the final blocks; the report must be clean and stored.</summary>
     private static async Task ReconcileCleanAsync(EscrowHarness silo, int escrowsChecked)
