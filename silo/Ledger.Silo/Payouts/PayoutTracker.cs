@@ -256,10 +256,7 @@ public sealed partial class PayoutTracker
     {
         options.CrashHook?.Invoke(PayoutCrashPoint.AfterFinal);
         await EnsureLeaderAsync(fence, cancellationToken);
-        foreach (var id in batch.PayoutIds)
-        {
-            await ledger.ResolveAsync(id, paid: true, cancellationToken);
-        }
+        await ledger.ResolveManyAsync(batch.PayoutIds, paid: true, cancellationToken);
 
         SettlementWriteRefusedException.ThrowUnlessApplied(
             await payouts.RecordBatchFinalAsync(batch.Seq, batch.TxHash!, clock.GetUtcNow(), fence, cancellationToken), $"Payout batch {batch.Seq} final");
@@ -281,10 +278,7 @@ public sealed partial class PayoutTracker
         }
 
         await EnsureLeaderAsync(fence, cancellationToken);
-        foreach (var id in batch.PayoutIds)
-        {
-            await ledger.ResolveAsync(id, paid: false, cancellationToken);
-        }
+        await ledger.ResolveManyAsync(batch.PayoutIds, paid: false, cancellationToken);
 
         SettlementWriteRefusedException.ThrowUnlessApplied(
             await payouts.RecordBatchFailedAsync(batch.Seq, reason, clock.GetUtcNow(), fence, cancellationToken), $"Payout batch {batch.Seq} failed");

@@ -183,6 +183,44 @@ public abstract class PayoutLedgerTests<TFixture>(TFixture fixture) : LedgerTest
         await Ledger.AssertBooksBalanceAsync();
     }
 
+    [Fact]
+    public async Task A_batch_of_holds_is_posted_in_one_commit_and_a_batch_with_a_missing_hold_writes_nothing()
+    {
+        await SetUpAsync();
+        var ids = new List<UInt128>();
+        for (UInt128 id = 0xE0; id < 0xE0 + 40; id++)
+        {
+            Assert.Null(await Holds.CommitHoldAsync(await RecordAsync(id, 1_000), Ledger.Token));
+            ids.Add(id);
+        }
+
+        // One of them resolved already (a round that crashed half-way): the rest are posted, once.
+        await Holds.ResolveAsync(ids[7], paid: true, Ledger.Token);
+        var batches = Ledger.Engine.Metrics.BatchesCommitted;
+        await Holds.ResolveManyAsync(ids, paid: true, Ledger.Token);
+        Assert.Equal(batches + 1, Ledger.Engine.Metrics.BatchesCommitted);
+        foreach (var id in ids)
+        {
+            Assert.Equal(PendingStatus.Posted, (await Ledger.TransferAsync(PayoutLegs.HoldId(id))).Pending!.Value.Status);
+        }
+
+        await Ledger.AssertBalancesAsync(MerchantUsdc, 0, 40_000, 0, Funds);
+        var logSize = await LogSizeAsync();
+        await Holds.ResolveManyAsync(ids, paid: true, Ledger.Token);
+        Assert.Equal(logSize, await LogSizeAsync());
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Holds.ResolveManyAsync(ids, paid: false, Ledger.Token));
+
+        // A hold missing from the batch: nothing is written, not even the others'.
+        var held = await RecordAsync(0xE9_00, 2_000);
+        Assert.Null(await Holds.CommitHoldAsync(held, Ledger.Token));
+        await RecordAsync(0xE9_01, 2_000);
+        logSize = await LogSizeAsync();
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Holds.ResolveManyAsync([0xE9_00, 0xE9_01], paid: false, Ledger.Token));
+        Assert.True(await Holds.IsHeldAsync(0xE9_00, Ledger.Token));
+        Assert.Equal(logSize, await LogSizeAsync());
+        await Ledger.AssertBooksBalanceAsync();
+    }
+
     /// <summary>The merchant's payable USDC account, funded with <see cref="Funds"/>, and the clearing account.</summary>
     private async Task SetUpAsync()
     {
