@@ -96,6 +96,25 @@ public sealed partial class PostgresLedgerStore : IPayoutStore
         return await ReadAllAsync(command, ReadPayout, cancellationToken);
     }
 
+    public async ValueTask<IReadOnlyList<Payout>> ListFailedPayoutsAsync(DateTimeOffset updatedSince, UInt128? afterId, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, PayoutPageMax);
+
+        // Both forms are a range scan of payouts_failed (status = 3, then updated_at_ticks and id in order).
+        await using var command = dataSource.CreateCommand(afterId is null
+            ? $"SELECT {PayoutColumns} FROM payouts WHERE status = 3 AND updated_at_ticks >= $2 ORDER BY updated_at_ticks, id LIMIT $1"
+            : $"SELECT {PayoutColumns} FROM payouts WHERE status = 3 AND (updated_at_ticks, id) > ($2, $3) ORDER BY updated_at_ticks, id LIMIT $1");
+        command.Parameters.Add(PostgresRows.Integer(limit));
+        command.Parameters.Add(PostgresRows.BigInt(updatedSince.UtcTicks));
+        if (afterId is { } after)
+        {
+            command.Parameters.Add(PostgresRows.Id(after));
+        }
+
+        return await ReadAllAsync(command, ReadPayout, cancellationToken);
+    }
+
     public async ValueTask<(SettlementWrite Result, ulong Seq)> TryOpenBatchAsync(
         IReadOnlyList<UInt128> payoutIds, DateTimeOffset at, SettlementFence fence, CancellationToken cancellationToken)
     {

@@ -60,4 +60,12 @@ internal static class PostgresPayoutSchema
             source text NOT NULL,
             added_at_ticks bigint NOT NULL);
         """;
+
+    // Migration 7: payouts_failed serves the failed-hold sweep's listing of Failed payouts by time of
+    // update (ListFailedPayoutsAsync): status first for the equality, then the (updated_at_ticks, id)
+    // order its pages follow and continue from. Built inside the migration's transaction, so writes to
+    // payouts wait for it once, at the start of the first node on the new version.
+    public const string FailedIndexMigration = """
+        CREATE INDEX payouts_failed ON payouts (status, updated_at_ticks, id);
+        """;
 }

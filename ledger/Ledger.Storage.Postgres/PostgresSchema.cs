@@ -89,6 +89,7 @@ internal static class PostgresSchema
         PostgresPaymentSchema.Migration,
         PostgresPayoutSchema.Migration,
         PostgresEscrowSchema.Migration,
+        PostgresPayoutSchema.FailedIndexMigration,
     ];
 
     public static int Latest => Migrations.Length;

@@ -86,6 +86,26 @@ public sealed partial class SqliteLedgerStore : IPayoutStore
         return await ReadPayoutsAsync(connection, null, "WHERE status = 0 AND $a IS NULL ORDER BY created_at, id", null, limit, cancellationToken);
     }
 
+    public async ValueTask<IReadOnlyList<Payout>> ListFailedPayoutsAsync(DateTimeOffset updatedSince, UInt128? afterId, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, PayoutPageMax);
+        await using var connection = await OpenReaderAsync(cancellationToken);
+
+        // Both forms are a range scan of payouts_failed (status = 3, then updated_at and id in order).
+        await using var command = NewCommand(connection, null, afterId is null
+            ? $"SELECT {PayoutColumns} FROM payouts WHERE status = 3 AND updated_at >= $since ORDER BY updated_at, id LIMIT $limit"
+            : $"SELECT {PayoutColumns} FROM payouts WHERE status = 3 AND (updated_at, id) > ($since, $after) ORDER BY updated_at, id LIMIT $limit");
+        command.Parameters.AddWithValue("$since", updatedSince.UtcTicks);
+        if (afterId is { } after)
+        {
+            command.Parameters.AddWithValue("$after", Blob.From(after));
+        }
+
+        command.Parameters.AddWithValue("$limit", (long)limit);
+        return await ReadAllAsync(command, ReadPayout, cancellationToken);
+    }
+
     public async ValueTask<(SettlementWrite Result, ulong Seq)> TryOpenBatchAsync(
         IReadOnlyList<UInt128> payoutIds, DateTimeOffset at, SettlementFence fence, CancellationToken cancellationToken)
     {
@@ -427,23 +447,25 @@ public sealed partial class SqliteLedgerStore : IPayoutStore
         await using var command = NewCommand(connection, transaction, $"SELECT {PayoutColumns} FROM payouts {where} LIMIT $limit");
         command.Parameters.AddWithValue("$a", argument ?? DBNull.Value);
         command.Parameters.AddWithValue("$limit", (long)limit);
-        return await ReadAllAsync(command, static reader => new Payout(
-            Blob.ToUInt128((byte[])reader[0]),
-            Blob.ToUInt128((byte[])reader[1]),
-            Blob.ToUInt128((byte[])reader[2]),
-            Blob.ToUInt128((byte[])reader[3]),
-            checked((uint)reader.GetInt64(4)),
-            Blob.ToUInt128((byte[])reader[5]),
-            Blob.ToUInt128((byte[])reader[6]),
-            (PayoutRail)reader.GetInt64(7),
-            (byte[])reader[8],
-            Blob.ToUInt128((byte[])reader[9]),
-            (PayoutStatus)reader.GetInt64(10),
-            reader.IsDBNull(11) ? null : Blob.ToUInt64(reader.GetInt64(11)),
-            reader.IsDBNull(12) ? null : reader.GetString(12),
-            At(reader.GetInt64(13)),
-            At(reader.GetInt64(14))), cancellationToken);
+        return await ReadAllAsync(command, ReadPayout, cancellationToken);
     }
+
+    private static Payout ReadPayout(SqliteDataReader reader) => new(
+        Blob.ToUInt128((byte[])reader[0]),
+        Blob.ToUInt128((byte[])reader[1]),
+        Blob.ToUInt128((byte[])reader[2]),
+        Blob.ToUInt128((byte[])reader[3]),
+        checked((uint)reader.GetInt64(4)),
+        Blob.ToUInt128((byte[])reader[5]),
+        Blob.ToUInt128((byte[])reader[6]),
+        (PayoutRail)reader.GetInt64(7),
+        (byte[])reader[8],
+        Blob.ToUInt128((byte[])reader[9]),
+        (PayoutStatus)reader.GetInt64(10),
+        reader.IsDBNull(11) ? null : Blob.ToUInt64(reader.GetInt64(11)),
+        reader.IsDBNull(12) ? null : reader.GetString(12),
+        At(reader.GetInt64(13)),
+        At(reader.GetInt64(14)));
 
     private async Task<IReadOnlyList<PayoutBatch>> PayoutBatchesAsync(string where, object? argument, int limit, CancellationToken cancellationToken)
     {

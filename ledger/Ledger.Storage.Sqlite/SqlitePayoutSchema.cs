@@ -60,4 +60,11 @@ internal static class SqlitePayoutSchema
             source TEXT NOT NULL,
             added_at INTEGER NOT NULL) WITHOUT ROWID;
         """;
+
+    // Migration 8: payouts_failed serves the failed-hold sweep's listing of Failed payouts by time of
+    // update (ListFailedPayoutsAsync): status first for the equality, then the (updated_at, id) order
+    // its pages follow and continue from.
+    public const string FailedIndexMigration = """
+        CREATE INDEX payouts_failed ON payouts (status, updated_at, id);
+        """;
 }

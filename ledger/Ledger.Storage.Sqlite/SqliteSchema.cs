@@ -83,6 +83,7 @@ internal static class SqliteSchema
         SqlitePaymentSchema.Migration,
         SqlitePayoutSchema.Migration,
         SqliteEscrowSchema.Migration,
+        SqlitePayoutSchema.FailedIndexMigration,
     ];
 
     public static int Latest => Migrations.Length;

@@ -37,6 +37,15 @@ public interface IPayoutStore
     ValueTask<IReadOnlyList<Payout>> ListPendingPayoutsAsync(int limit, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Failed payouts, in a batch or not, updated at or after <paramref name="updatedSince"/>: oldest
+    /// update first, then by id. With <paramref name="afterId"/>, those updated exactly at
+    /// <paramref name="updatedSince"/> come only past that id, so the last payout of a page (its
+    /// <see cref="Payout.UpdatedAt"/> and <see cref="Payout.Id"/>) continues the listing where it
+    /// stopped, however many payouts share one instant.
+    /// </summary>
+    ValueTask<IReadOnlyList<Payout>> ListFailedPayoutsAsync(DateTimeOffset updatedSince, UInt128? afterId, int limit, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Opens the next batch (seq one past the last) with these payouts, all of which must be Pending and in
     /// no batch; they become Submitted with this batch. Conflict (nothing changed) otherwise.
     /// </summary>

@@ -18,6 +18,8 @@ public sealed partial class FaultyStore
 
     public ValueTask<IReadOnlyList<Payout>> ListPendingPayoutsAsync(int limit, CancellationToken cancellationToken) { Check(); return Payouts.ListPendingPayoutsAsync(limit, cancellationToken); }
 
+    public ValueTask<IReadOnlyList<Payout>> ListFailedPayoutsAsync(DateTimeOffset updatedSince, UInt128? afterId, int limit, CancellationToken cancellationToken) { Check(); return Payouts.ListFailedPayoutsAsync(updatedSince, afterId, limit, cancellationToken); }
+
     public ValueTask<(SettlementWrite Result, ulong Seq)> TryOpenBatchAsync(IReadOnlyList<UInt128> payoutIds, DateTimeOffset at, SettlementFence fence, CancellationToken cancellationToken) { Check(); return Payouts.TryOpenBatchAsync(payoutIds, at, fence, cancellationToken); }
 
     public ValueTask<PayoutBatch?> GetBatchAsync(ulong seq, CancellationToken cancellationToken) { Check(); return Payouts.GetBatchAsync(seq, cancellationToken); }

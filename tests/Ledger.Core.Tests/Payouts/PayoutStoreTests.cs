@@ -104,6 +104,42 @@ public abstract class PayoutStoreTests<TFixture>(TFixture fixture) : LedgerTestB
     }
 
     [Fact]
+    public async Task Failed_payouts_list_by_update_from_an_inclusive_instant_and_go_on_past_a_given_payout()
+    {
+        var fence = await LeadAsync("a");
+        await AddAsync(1, 2, 3, 4, 5, 6);
+
+        // 4 then 2 fail outright; 6 and 5 fail with their batch at one instant; 1 stays Submitted, 3 Pending.
+        Assert.True(await Payouts.TryFailPendingPayoutAsync(4, "exceeds_credits", At(1), Ledger.Token));
+        Assert.True(await Payouts.TryFailPendingPayoutAsync(2, "destination_denied", At(2), Ledger.Token));
+        Assert.Equal((SettlementWrite.Applied, 1UL), await Payouts.TryOpenBatchAsync([6, 5], Start, fence, Ledger.Token));
+        Assert.Equal((SettlementWrite.Applied, 2UL), await Payouts.TryOpenBatchAsync([1], Start, fence, Ledger.Token));
+        Assert.Equal(SettlementWrite.Applied, await Payouts.RecordBatchFailedAsync(1, "reverted", At(3), fence, Ledger.Token));
+
+        var all = await Payouts.ListFailedPayoutsAsync(DateTimeOffset.MinValue, null, 10, Ledger.Token);
+        Assert.Equal([4, 2, 5, 6], Ids(all));
+        Assert.Equal(
+            [(PayoutStatus.Failed, null, "exceeds_credits", At(1).UtcTicks), (PayoutStatus.Failed, null, "destination_denied", At(2).UtcTicks), (PayoutStatus.Failed, 1, "reverted", At(3).UtcTicks), (PayoutStatus.Failed, (ulong?)1, "reverted", At(3).UtcTicks)],
+            all.Select(static p => (p.Status, p.BatchSeq, p.FailureReason, p.UpdatedAt.UtcTicks)));
+        Assert.Equal([4, 2], Ids(await Payouts.ListFailedPayoutsAsync(DateTimeOffset.MinValue, null, 2, Ledger.Token)));
+
+        // The instant is inclusive, compared in UTC whatever its offset.
+        Assert.Equal([2, 5, 6], Ids(await Payouts.ListFailedPayoutsAsync(At(2), null, 10, Ledger.Token)));
+        Assert.Equal([2, 5, 6], Ids(await Payouts.ListFailedPayoutsAsync(At(2).ToOffset(TimeSpan.FromHours(5)), null, 10, Ledger.Token)));
+        Assert.Equal([5, 6], Ids(await Payouts.ListFailedPayoutsAsync(At(2).AddTicks(1), null, 10, Ledger.Token)));
+        Assert.Empty(await Payouts.ListFailedPayoutsAsync(At(3).AddTicks(1), null, 10, Ledger.Token));
+
+        // Going on past a payout: the others at its instant come only past its id, later ones all.
+        Assert.Equal([6], Ids(await Payouts.ListFailedPayoutsAsync(At(3), 5, 10, Ledger.Token)));
+        Assert.Empty(await Payouts.ListFailedPayoutsAsync(At(3), 6, 10, Ledger.Token));
+        Assert.Equal([5, 6], Ids(await Payouts.ListFailedPayoutsAsync(At(2), 2, 10, Ledger.Token)));
+        Assert.Equal([5], Ids(await Payouts.ListFailedPayoutsAsync(At(2), 2, 1, Ledger.Token)));
+
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () => await Payouts.ListFailedPayoutsAsync(Start, null, 0, Ledger.Token));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () => await Payouts.ListFailedPayoutsAsync(Start, null, 1001, Ledger.Token));
+    }
+
+    [Fact]
     public async Task A_batch_opens_next_in_line_with_its_payouts_in_order_and_they_become_submitted()
     {
         var fence = await LeadAsync("a");

@@ -62,6 +62,9 @@ internal sealed class StagedPayoutStore(IPayoutStore inner) : IPayoutStore
     public ValueTask<IReadOnlyList<Payout>> ListPendingPayoutsAsync(int limit, CancellationToken cancellationToken) =>
         inner.ListPendingPayoutsAsync(limit, cancellationToken);
 
+    public ValueTask<IReadOnlyList<Payout>> ListFailedPayoutsAsync(DateTimeOffset updatedSince, UInt128? afterId, int limit, CancellationToken cancellationToken) =>
+        inner.ListFailedPayoutsAsync(updatedSince, afterId, limit, cancellationToken);
+
     public ValueTask<(SettlementWrite Result, ulong Seq)> TryOpenBatchAsync(IReadOnlyList<UInt128> payoutIds, DateTimeOffset at, SettlementFence fence, CancellationToken cancellationToken) =>
         inner.TryOpenBatchAsync(payoutIds, at, fence, cancellationToken);
 
