@@ -53,6 +53,10 @@ public sealed class EscrowTests(ChainNodeFixture fixture) : IClassFixture<ChainN
         Assert.Equal(EscrowState.Released, (await OnChainAsync(id)).State);
         Assert.Equal(("0", "2000000", "0", "5000000"), await fixture.Scenario.BalancesAsync(account));
         await AssertReconciledAsync(released.GetProperty("closed_block").GetUInt64());
+        using var anonymous = fixture.Node.Anonymous();
+        var metrics = (await anonymous.GetAsync("/metrics")).Text;
+        Assert.Matches(@"(?m)^ledger_escrows_total\{state=""released""\} [1-9][0-9]*$", metrics);
+        Assert.Matches(@"(?m)^ledger_reconciliation_runs_total [1-9][0-9]*$", metrics);
     }
 
     [Fact]

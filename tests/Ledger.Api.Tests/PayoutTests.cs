@@ -52,6 +52,14 @@ public sealed class PayoutTests(ChainNodeFixture fixture) : IClassFixture<ChainN
         await Task.Delay(TimeSpan.FromSeconds(3));
         Assert.Equal(new BigInteger(1_250_000), await fixture.TokenBalanceAsync(destination));
         Assert.Equal(("0", "1250000", "0", "5000000"), await fixture.Scenario.BalancesAsync(account));
+
+        // /metrics counts the request and the confirmed payout by label.
+        using var anonymous = fixture.Node.Anonymous();
+        var metrics = (await anonymous.GetAsync("/metrics")).Text;
+        Assert.Matches(@"(?m)^ledger_payout_requests_total\{outcome=""created""\} [1-9][0-9]*$", metrics);
+        Assert.Matches(@"(?m)^ledger_payout_requests_total\{outcome=""replay""\} [1-9][0-9]*$", metrics);
+        Assert.Matches(@"(?m)^ledger_payouts_total\{state=""confirmed""\} [1-9][0-9]*$", metrics);
+        Assert.Matches(@"(?m)^ledger_payout_batches_total\{state=""final""\} [1-9][0-9]*$", metrics);
     }
 
     [Fact]

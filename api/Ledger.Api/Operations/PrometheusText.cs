@@ -52,12 +52,14 @@ public static partial class PrometheusText
         if (payments is not null)
         {
             Counter(text, "ledger_fx_quotes_total", "FX quotes this node issued.", payments.Quotes);
-            const string Payments = "ledger_payments_total";
-            text.Append("# HELP ").Append(Payments).Append(" New payments this node recorded, by risk verdict.\n");
-            text.Append("# TYPE ").Append(Payments).Append(" counter\n");
-            text.Append(Payments).Append("{verdict=\"accept\"} ").Append(Number(payments.Accepted)).Append('\n');
-            text.Append(Payments).Append("{verdict=\"hold\"} ").Append(Number(payments.Held)).Append('\n');
-            text.Append(Payments).Append("{verdict=\"reject\"} ").Append(Number(payments.RejectedByRisk)).Append('\n');
+            LabelledCounter(
+                text,
+                "ledger_payments_total",
+                "New payments this node recorded, by risk verdict.",
+                "verdict",
+                ("accept", payments.Accepted),
+                ("hold", payments.Held),
+                ("reject", payments.RejectedByRisk));
             Counter(text, "ledger_payments_refused_by_ledger_total", "Payments whose legs the ledger refused (insufficient funds or FX liquidity).", payments.RejectedByLedger);
             Counter(text, "ledger_payments_released_total", "Held payments the operator released.", payments.Released);
             Counter(text, "ledger_payments_rejected_by_operator_total", "Held payments the operator rejected.", payments.RejectedByOperator);
@@ -90,6 +92,17 @@ public static partial class PrometheusText
         text.Append("# HELP ").Append(name).Append(' ').Append(help).Append('\n');
         text.Append("# TYPE ").Append(name).Append(" gauge\n");
         text.Append(name).Append(' ').Append(Number(value)).Append('\n');
+    }
+
+    /// <summary>One counter with a sample per value of <paramref name="label"/>, in the order given.</summary>
+    private static void LabelledCounter(StringBuilder text, string name, string help, string label, params ReadOnlySpan<(string Value, long Count)> samples)
+    {
+        text.Append("# HELP ").Append(name).Append(' ').Append(help).Append('\n');
+        text.Append("# TYPE ").Append(name).Append(" counter\n");
+        foreach (var (value, count) in samples)
+        {
+            text.Append(name).Append('{').Append(label).Append("=\"").Append(value).Append("\"} ").Append(Number(count)).Append('\n');
+        }
     }
 
     private static void Counter(StringBuilder text, string name, string help, long value)
