@@ -153,17 +153,32 @@ public static class PayoutEndpoints
 
         var page = await processor.ListAsync(caller.Id, caller.IsOperator, caller.ReadsEverything, (int)limit, cancellationToken);
         var head = await HeadAsync(chain, cancellationToken);
+
+        // Up to 256 payouts share a batch: each batch is read once for the page.
+        var batches = new Dictionary<ulong, PayoutBatch?>();
         var views = new List<PayoutResponse>(page.Count);
         foreach (var payout in page)
         {
-            views.Add(await ViewAsync(payout, payouts, head, currencies, cancellationToken));
+            PayoutBatch? batch = null;
+            if (payout.BatchSeq is { } seq && !batches.TryGetValue(seq, out batch))
+            {
+                batch = await payouts.GetBatchAsync(seq, cancellationToken);
+                batches[seq] = batch;
+            }
+
+            views.Add(await ViewAsync(payout, batch, head, currencies, cancellationToken));
         }
 
         return TypedResults.Ok(new PayoutsResponse(views));
     }
 
-    public static async ValueTask<PayoutResponse> ViewAsync(Payout payout, IPayoutStore payouts, ChainConnection chain, CurrencyDirectory currencies, CancellationToken cancellationToken) =>
-        await ViewAsync(payout, payouts, await HeadAsync(chain, cancellationToken), currencies, cancellationToken);
+    public static async ValueTask<PayoutResponse> ViewAsync(Payout payout, IPayoutStore payouts, ChainConnection chain, CurrencyDirectory currencies, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(payout);
+        ArgumentNullException.ThrowIfNull(payouts);
+        var batch = payout.BatchSeq is { } seq ? await payouts.GetBatchAsync(seq, cancellationToken) : null;
+        return await ViewAsync(payout, batch, await HeadAsync(chain, cancellationToken), currencies, cancellationToken);
+    }
 
     public static string StatusName(PayoutStatus status) => status switch
     {
@@ -173,9 +188,9 @@ public static class PayoutEndpoints
         _ => "failed",
     };
 
-    private static async ValueTask<PayoutResponse> ViewAsync(Payout payout, IPayoutStore payouts, ulong? head, CurrencyDirectory currencies, CancellationToken cancellationToken)
+    /// <param name="batch">The payout's batch, read by the caller (null while it is in none).</param>
+    private static async ValueTask<PayoutResponse> ViewAsync(Payout payout, PayoutBatch? batch, ulong? head, CurrencyDirectory currencies, CancellationToken cancellationToken)
     {
-        var batch = payout.BatchSeq is { } seq ? await payouts.GetBatchAsync(seq, cancellationToken) : null;
 
         // A failed payout's batch may have been replaced or reverted: its transaction paid nothing of this payout.
         var block = payout.Status == PayoutStatus.Failed ? null : batch?.BlockNumber;
