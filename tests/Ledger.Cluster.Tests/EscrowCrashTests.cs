@@ -31,95 +31,79 @@ public sealed class EscrowCrashTests
         await using var cluster = await TestCluster.CreateAsync();
         var fast = new Dictionary<string, string> { ["LEDGER_PAYOUT_INTERVAL_SECONDS"] = "1" };
         var node = await cluster.StartAsync("all-1", "all", environment: new Dictionary<string, string>(fast) { ["LEDGER_FAULT_ESCROW_CRASH"] = step });
+        // The first node made the data folder, so disposing the cluster deletes it.
         var dataDirectory = node.DataDirectory;
-        try
+        var id = TestCluster.NewId();
+        var payee = Address.FromBytes(System.Security.Cryptography.RandomNumberGenerator.GetBytes(20)).ToString();
+        var account = TestCluster.NewId();
+        var releaseAsked = false;
+        using (var client = cluster.Operator(node))
         {
-            var id = TestCluster.NewId();
-            var payee = Address.FromBytes(System.Security.Cryptography.RandomNumberGenerator.GetBytes(20)).ToString();
-            var account = TestCluster.NewId();
-            var releaseAsked = false;
-            using (var client = cluster.Operator(node))
+            await OpenAsync(client, account, "settlement", ["debits_must_not_exceed_credits"]);
+            var funding = TestCluster.NewId();
+            await OpenAsync(client, funding, "settlement", []);
+            var fund = new { id = TestCluster.NewId(), debit_account_id = funding, credit_account_id = account, amount = "10000000", currency = "USDC", code = 1 };
+            Assert.All(await TestCluster.CreateTransfersAsync(client, [fund]), static s => Assert.Equal("created", s));
+            var deadline = DateTimeOffset.UtcNow.AddHours(1).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+            var (status, body) = await client.PostAsync("/v1/escrows", new { id, funding = "treasury", account_id = account, amount = Amount.ToString(CultureInfo.InvariantCulture), currency = "USDC", deadline, payee });
+            Assert.True(status == HttpStatusCode.Accepted, $"{status}: {body}");
+
+            // Drive it towards release until the node kills itself at the step.
+            var watching = Stopwatch.StartNew();
+            while (!node.HasExited)
             {
-                await OpenAsync(client, account, "settlement", ["debits_must_not_exceed_credits"]);
-                var funding = TestCluster.NewId();
-                await OpenAsync(client, funding, "settlement", []);
-                var fund = new { id = TestCluster.NewId(), debit_account_id = funding, credit_account_id = account, amount = "10000000", currency = "USDC", code = 1 };
-                Assert.All(await TestCluster.CreateTransfersAsync(client, [fund]), static s => Assert.Equal("created", s));
-                var deadline = DateTimeOffset.UtcNow.AddHours(1).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
-                var (status, body) = await client.PostAsync("/v1/escrows", new { id, funding = "treasury", account_id = account, amount = Amount.ToString(CultureInfo.InvariantCulture), currency = "USDC", deadline, payee });
-                Assert.True(status == HttpStatusCode.Accepted, $"{status}: {body}");
-
-                // Drive it towards release until the node kills itself at the step.
-                var watching = Stopwatch.StartNew();
-                while (!node.HasExited)
-                {
-                    Assert.True(watching.Elapsed < TimeSpan.FromSeconds(90), $"The node did not reach {step} within 90 s.\n" + cluster.Output);
-                    releaseAsked = await AskReleaseWhenOpenAsync(client, id, releaseAsked);
-                    await Task.Delay(100);
-                }
-            }
-
-            var again = await cluster.StartAsync("all-1-again", "all", dataDirectory: dataDirectory, environment: fast);
-            using var http = cluster.Operator(again);
-            var settled = Stopwatch.StartNew();
-            JsonElement escrow;
-            while (true)
-            {
-                releaseAsked = await AskReleaseWhenOpenAsync(http, id, releaseAsked);
-                (_, escrow) = await http.GetAsync($"/v1/escrows/{id}");
-                var state = escrow.GetProperty("status").GetString();
-                Assert.True(state != "failed", $"The escrow failed after the restart: {escrow}\n{cluster.Output}");
-                if (state == "released")
-                {
-                    break;
-                }
-
-                Assert.True(settled.Elapsed < TimeSpan.FromSeconds(120), $"The escrow was not released within 120 s of the restart: {escrow}\n{cluster.Output}");
-                await Task.Delay(200);
-            }
-
-            // On chain: released once, the payee holds exactly the amount.
-            var (_, chain) = await http.GetAsync("/v1/chain");
-            using var rpc = new JsonRpcClient(new JsonRpcClientOptions { Endpoint = new Uri(chain.GetProperty("rpc_url").GetString()!) });
-            var eth = new EthClient(rpc);
-            var contracts = chain.GetProperty("contracts");
-            var stablecoin = new TestUsdContract(Address.Parse(contracts.GetProperty("stablecoin").GetString()!), eth, null);
-            var escrows = new SettlementEscrowContract(Address.Parse(contracts.GetProperty("escrow").GetString()!), eth, null);
-            Assert.Equal(new BigInteger(Amount), await stablecoin.BalanceOfAsync(Address.Parse(payee), BlockTag.Latest, CancellationToken.None));
-            var onChain = await escrows.GetEscrowAsync(Hash32.FromBytes(OnChainId.ToBytes32(Uuid.Parse(id))), BlockTag.Latest, CancellationToken.None);
-            Assert.Equal(EscrowState.Released, onChain.State);
-
-            // In the ledger: the mirror posted, nothing pending.
-            var books = await TestCluster.AccountAsync(http, account);
-            Assert.Equal((UInt128)(ulong)Amount, TestCluster.Amount(books, "debits_posted"));
-            Assert.Equal(UInt128.Zero, TestCluster.Amount(books, "debits_pending"));
-
-            // The watcher agrees, at a block past the release.
-            var closedBlock = escrow.GetProperty("closed_block").GetUInt64();
-            var reconciling = Stopwatch.StartNew();
-            while (true)
-            {
-                var (status, report) = await http.GetAsync("/v1/reconciliation");
-                if (status == HttpStatusCode.OK && report.GetProperty("block_number").GetUInt64() >= closedBlock)
-                {
-                    Assert.True(report.GetProperty("consistent").GetBoolean(), report.ToString());
-                    break;
-                }
-
-                Assert.True(reconciling.Elapsed < TimeSpan.FromSeconds(60), $"No reconciliation past block {closedBlock}: {report}");
-                await Task.Delay(500);
+                Assert.True(watching.Elapsed < TimeSpan.FromSeconds(90), $"The node did not reach {step} within 90 s.\n" + cluster.Output);
+                releaseAsked = await AskReleaseWhenOpenAsync(client, id, releaseAsked);
+                await Task.Delay(100);
             }
         }
-        finally
+
+        var again = await cluster.StartAsync("all-1-again", "all", dataDirectory: dataDirectory, environment: fast);
+        using var http = cluster.Operator(again);
+        var settled = Stopwatch.StartNew();
+        JsonElement escrow;
+        while (true)
         {
-            try
+            releaseAsked = await AskReleaseWhenOpenAsync(http, id, releaseAsked);
+            (_, escrow) = await http.GetAsync($"/v1/escrows/{id}");
+            var state = escrow.GetProperty("status").GetString();
+            Assert.True(state != "failed", $"The escrow failed after the restart: {escrow}\n{cluster.Output}");
+            if (state == "released")
             {
-                Directory.Delete(dataDirectory, recursive: true);
+                break;
             }
-            catch (IOException)
+
+            Assert.True(settled.Elapsed < TimeSpan.FromSeconds(120), $"The escrow was not released within 120 s of the restart: {escrow}\n{cluster.Output}");
+            await Task.Delay(200);
+        }
+
+        // On chain: released once, the payee holds exactly the amount.
+        using var chain = await ClusterChain.ConnectAsync(http);
+        var stablecoin = new TestUsdContract(chain.Contract("stablecoin"), chain.Eth, null);
+        var escrows = new SettlementEscrowContract(chain.Contract("escrow"), chain.Eth, null);
+        Assert.Equal(new BigInteger(Amount), await stablecoin.BalanceOfAsync(Address.Parse(payee), BlockTag.Latest, CancellationToken.None));
+        var onChain = await escrows.GetEscrowAsync(Hash32.FromBytes(OnChainId.ToBytes32(Uuid.Parse(id))), BlockTag.Latest, CancellationToken.None);
+        Assert.Equal(EscrowState.Released, onChain.State);
+
+        // In the ledger: the mirror posted, nothing pending.
+        var books = await TestCluster.AccountAsync(http, account);
+        Assert.Equal((UInt128)(ulong)Amount, TestCluster.Amount(books, "debits_posted"));
+        Assert.Equal(UInt128.Zero, TestCluster.Amount(books, "debits_pending"));
+
+        // The watcher agrees, at a block past the release.
+        var closedBlock = escrow.GetProperty("closed_block").GetUInt64();
+        var reconciling = Stopwatch.StartNew();
+        while (true)
+        {
+            var (status, report) = await http.GetAsync("/v1/reconciliation");
+            if (status == HttpStatusCode.OK && report.GetProperty("block_number").GetUInt64() >= closedBlock)
             {
-                // Litter in the temporary folder is not a test failure.
+                Assert.True(report.GetProperty("consistent").GetBoolean(), report.ToString());
+                break;
             }
+
+            Assert.True(reconciling.Elapsed < TimeSpan.FromSeconds(60), $"No reconciliation past block {closedBlock}: {report}");
+            await Task.Delay(500);
         }
     }
 
